@@ -1,0 +1,169 @@
+"""The one place that answers "may user U do A, and on which records".
+
+Grants carry down the tree: a role held at a town covers every community, grid,
+household and person whose `path` starts with the town's path. Responsibility
+assignments (包片/包户/包人) add the grids, households and people a user answers for;
+a responsibility-team member sees people only through them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from bastion.access.roles import ROLE_PERMISSIONS, Perm, Role
+
+# Roles whose region grant does not open the region's people: they see people only
+# through their assignments.
+_ASSIGNMENT_ONLY_ROLES = frozenset({Role.TEAM_MEMBER, Role.VOLUNTEER, Role.WAREHOUSE_KEEPER})
+_PERSON_PERMS = frozenset({Perm.PERSON_VIEW, Perm.PERSON_CHANGE, Perm.PII_REVEAL, Perm.PERSON_IMPORT})
+
+
+@dataclass(slots=True)
+class UserScope:
+    """Everything needed to scope reads for one user, loaded once per request."""
+
+    superuser: bool
+    # perm -> region paths (prefixes) where the user holds it
+    paths: dict[str, list[str]] = field(default_factory=dict)
+    org_paths: dict[str, list[str]] = field(default_factory=dict)
+    assigned_grid_paths: list[str] = field(default_factory=list)
+    assigned_household_ids: list[int] = field(default_factory=list)
+    assigned_person_ids: list[int] = field(default_factory=list)
+    perms: frozenset[str] = frozenset()
+
+
+def _collapse(paths: list[str]) -> list[str]:
+    """Drop paths covered by a shorter prefix in the list."""
+    kept: list[str] = []
+    for p in sorted(set(paths)):
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def scope_of(user) -> UserScope:
+    """Load (and cache on the user object) the user's grants."""
+    cached = getattr(user, "_bastion_scope", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        scope = UserScope(superuser=False)
+    elif user.is_superuser:
+        scope = UserScope(superuser=True)
+    else:
+        from bastion.access.models import Assignment, RoleAssignment
+
+        paths: dict[str, list[str]] = {}
+        org_paths: dict[str, list[str]] = {}
+        perms: set[str] = set()
+        for role, region_path, org_path in RoleAssignment.objects.filter(user=user).values_list(
+            "role", "region_path", "org_path"
+        ):
+            for perm in ROLE_PERMISSIONS.get(role, ()):
+                perms.add(perm)
+                if region_path and not (role in _ASSIGNMENT_ONLY_ROLES and perm in _PERSON_PERMS):
+                    paths.setdefault(perm, []).append(region_path)
+                if org_path:
+                    org_paths.setdefault(perm, []).append(org_path)
+        scope = UserScope(
+            superuser=False,
+            paths={k: _collapse(v) for k, v in paths.items()},
+            org_paths={k: _collapse(v) for k, v in org_paths.items()},
+            perms=frozenset(perms),
+        )
+        for kind, path, household_id, person_id in Assignment.objects.filter(user=user).values_list(
+            "kind", "path", "household_id", "person_id"
+        ):
+            if kind == "grid":
+                scope.assigned_grid_paths.append(path)
+            elif kind == "household":
+                scope.assigned_household_ids.append(household_id)
+            else:
+                scope.assigned_person_ids.append(person_id)
+    try:
+        user._bastion_scope = scope
+    except AttributeError:  # AnonymousUser is immutable-ish; skip caching
+        pass
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after the user's grants change."""
+    if hasattr(user, "_bastion_scope"):
+        del user._bastion_scope
+
+
+def has_perm(user, perm: str) -> bool:
+    """True if the user holds `perm` anywhere."""
+    scope = scope_of(user)
+    return scope.superuser or perm in scope.perms
+
+
+def region_paths(user, perm: str) -> list[str] | None:
+    """Region path prefixes where the user holds `perm`; None means everywhere."""
+    scope = scope_of(user)
+    if scope.superuser:
+        return None
+    return scope.paths.get(perm, [])
+
+
+def _prefix_q(field_name: str, prefixes: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for prefix in prefixes:
+        q |= Q(**{f"{field_name}__startswith": prefix})
+    return q
+
+
+def restrict_regions(qs: QuerySet, user, perm: str = Perm.REGION_VIEW) -> QuerySet:
+    """Regions the user may see: their subtrees, plus the ancestors on the way down
+    (so a grid worker can see which community her grid belongs to, but not its siblings).
+    """
+    paths = region_paths(user, perm)
+    if paths is None:
+        return qs
+    scope = scope_of(user)
+    prefixes = _collapse(paths + (scope.assigned_grid_paths if perm in scope.perms else []))
+    ancestors = {p[: i + 1] for p in prefixes for i, ch in enumerate(p) if ch == "/"}
+    return qs.filter(_prefix_q("path", prefixes) | Q(path__in=ancestors))
+
+
+def restrict_by_path(qs: QuerySet, user, perm: str, field_name: str = "path") -> QuerySet:
+    """Records whose region path lies in the user's subtrees for `perm` (no assignments)."""
+    paths = region_paths(user, perm)
+    if paths is None:
+        return qs
+    return qs.filter(_prefix_q(field_name, paths))
+
+
+def restrict_households(qs: QuerySet, user, perm: str = Perm.PERSON_VIEW) -> QuerySet:
+    paths = region_paths(user, perm)
+    if paths is None:
+        return qs
+    scope = scope_of(user)
+    q = _prefix_q("path", paths)
+    if perm in scope.perms:
+        q |= _prefix_q("path", scope.assigned_grid_paths)
+        q |= Q(pk__in=scope.assigned_household_ids)
+    return qs.filter(q)
+
+
+def restrict_people(qs: QuerySet, user, perm: str = Perm.PERSON_VIEW) -> QuerySet:
+    """People the user may see for `perm`: region grants plus 包片/包户/包人 assignments."""
+    paths = region_paths(user, perm)
+    if paths is None:
+        return qs
+    scope = scope_of(user)
+    q = _prefix_q("path", paths)
+    if perm in scope.perms:
+        q |= _prefix_q("path", scope.assigned_grid_paths)
+        q |= Q(household_id__in=scope.assigned_household_ids)
+        q |= Q(pk__in=scope.assigned_person_ids)
+    return qs.filter(q)
+
+
+def can_on_path(user, perm: str, path: str) -> bool:
+    """May the user do `perm` on a record at region `path` (region grants only)?"""
+    paths = region_paths(user, perm)
+    return paths is None or any(path.startswith(p) for p in paths)

@@ -1,0 +1,25 @@
+"""The API at /api/v1/: one NinjaAPI, each app contributes a Router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from bastion.access.api import router as access_router
+from bastion.access.apiauth import api_auth
+from bastion.core.apierrors import install_error_handlers
+from bastion.geo.api import router as geo_router
+from bastion.people.api import router as people_router
+from bastion.reports.api import router as reports_router
+
+api = NinjaAPI(
+    title="Bastion API",
+    version="1",
+    description="Community epidemic prevention. Every read is scoped to the caller.",
+    auth=api_auth,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/regions", geo_router)
+api.add_router("/people", people_router)
+api.add_router("/", access_router)
+api.add_router("/indicators", reports_router)

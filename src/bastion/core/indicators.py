@@ -1,0 +1,48 @@
+"""The shape of an indicator: one named figure, defined once by the app that owns its data.
+
+Apps list their indicators in `<app>/indicators.py` as `INDICATORS`; `reports.registry`
+collects them. An indicator answers two questions for a scope and an as-of date:
+how many (`count`) and which records (`records`), so every figure is traceable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a figure is computed: the user's visible records, optionally narrowed to a region path."""
+
+    user: Any
+    region_path: str | None = None
+
+
+RecordsFn = Callable[[Scope, dt.datetime], QuerySet]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str
+    unit_zh: str
+    unit_en: str
+    description: str
+    records: RecordsFn
+    # Optional faster count; defaults to records(...).count().
+    count_fn: Callable[[Scope, dt.datetime], int] | None = None
+    # Breakdowns: label -> records function, for "people by tag", "regions by level".
+    breakdown: Callable[[Scope, dt.datetime], list[tuple[str, str, int]]] | None = None
+    record_view: str = ""  # URL name of the page that lists one record, for drill-down
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    def count(self, scope: Scope, as_of: dt.datetime) -> int:
+        if self.count_fn is not None:
+            return self.count_fn(scope, as_of)
+        return self.records(scope, as_of).count()

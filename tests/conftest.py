@@ -1,0 +1,130 @@
+"""Test personas: a small county with a user at every level and an outsider next door.
+
+County 长沙县 (430121) has two towns. Town A (星沙街道) holds community A1 with grids
+A1-1 and A1-2; town B (黄兴镇, the neighbour) holds community B1 with grid B1-1.
+Every persona works in town A except `outsider`, a grid worker of grid B1-1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from bastion.access.models import Assignment, RoleAssignment, User
+from bastion.access.roles import Role
+from bastion.core.idnumber import make_id_number
+from bastion.geo.models import Level, Region
+from bastion.geo.services import household_create, region_create
+from bastion.people.identity import id_number_fields, phone_fields
+from bastion.people.models import Person, Tag
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class County:
+    county: Region
+    town_a: Region
+    town_b: Region
+    community_a1: Region
+    community_b1: Region
+    grid_a1_1: Region
+    grid_a1_2: Region
+    grid_b1_1: Region
+    users: dict[str, User]
+    people: dict[str, Person]
+
+    def __getattr__(self, name: str):
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+_sequence = iter(range(1, 10_000_000))
+
+
+def make_person(grid: Region, name: str, *, household=None, phone: str = "", born=None, male=True) -> Person:
+    """Create a person with a valid, unique synthetic ID number (test data only)."""
+    seq = next(_sequence)
+    born = born or dt.date(1980, 1, 1) + dt.timedelta(days=seq % 9000)
+    number = make_id_number(grid.code[:6], born, (seq * 2 + (1 if male else 0)) % 1000)
+    while Person.objects.filter(id_number_index=id_number_fields(number)["id_number_index"]).exists():
+        seq = next(_sequence)
+        number = make_id_number(grid.code[:6], born, (seq * 2 + (1 if male else 0)) % 1000)
+    return Person.objects.create(
+        name=name,
+        gender="M" if male else "F",
+        birth_date=born,
+        region=grid,
+        path=grid.path,
+        household=household,
+        **id_number_fields(number),
+        **phone_fields(phone),
+    )
+
+
+def make_user(username: str, role: str | None = None, region: Region | None = None, **extra) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, full_name=username, **extra)
+    if role:
+        RoleAssignment.objects.create(
+            user=user, role=role, region=region, region_path=region.path if region else "",
+            org_path="" if region else "/org/",
+        )
+    return user
+
+
+@pytest.fixture
+def county(db) -> County:
+    c = region_create(code="430121000000", name="长沙县", level=Level.COUNTY, parent=None)
+    ta = region_create(code="430121001000", name="星沙街道", level=Level.SUBDISTRICT, parent=c)
+    tb = region_create(code="430121002000", name="黄兴镇", level=Level.TOWN, parent=c)
+    ca1 = region_create(code="430121001001", name="松雅社区", level=Level.COMMUNITY, parent=ta)
+    cb1 = region_create(code="430121002001", name="黄兴村", level=Level.VILLAGE, parent=tb)
+    square = {"type": "Polygon", "coordinates": [[[113.0, 28.2], [113.01, 28.2], [113.01, 28.21], [113.0, 28.2]]]}
+    g11 = region_create(code="430121001001001", name="松雅第一网格", level=Level.GRID, parent=ca1, boundary=square)
+    g12 = region_create(code="430121001001002", name="松雅第二网格", level=Level.GRID, parent=ca1)
+    gb = region_create(code="430121002001001", name="黄兴第一网格", level=Level.GRID, parent=cb1)
+
+    h11 = household_create(grid=g11, label="1栋101")
+    h12 = household_create(grid=g12, label="2栋201")
+    hb = household_create(grid=gb, label="黄兴1组3号")
+    people = {
+        "zhang": make_person(g11, "张建国", household=h11, phone="13812341234"),
+        "li": make_person(g11, "李秀英", household=h11, male=False),
+        "wang": make_person(g12, "王小明", household=h12),
+        "zhao": make_person(gb, "赵大海", household=hb, phone="13900001111"),
+    }
+    elderly, _ = Tag.objects.get_or_create(code="elderly_alone", defaults={"name_zh": "独居老人", "name_en": "Elderly living alone"})
+    people["li"].tags.add(elderly)
+
+    users = {
+        "command": make_user("command", Role.COUNTY_COMMAND, c),
+        "orgdept": make_user("orgdept", Role.ORG_DEPARTMENT, c),
+        "town": make_user("town", Role.TOWN_OFFICER, ta),
+        "community": make_user("community", Role.COMMUNITY_OFFICER, ca1),
+        "gridworker": make_user("gridworker", Role.GRID_WORKER, g11),
+        "teammember": make_user("teammember", Role.TEAM_MEMBER, ta),
+        "volunteer": make_user("volunteer", Role.VOLUNTEER, ca1),
+        "keeper": make_user("keeper", Role.WAREHOUSE_KEEPER, c),
+        "auditor": make_user("auditor", Role.AUDITOR, c),
+        "outsider": make_user("outsider", Role.GRID_WORKER, gb),
+        "nobody": make_user("nobody"),
+    }
+    Assignment.objects.create(
+        user=users["teammember"], kind="person", person=people["wang"], path=people["wang"].path
+    )
+    return County(c, ta, tb, ca1, cb1, g11, g12, gb, users, people)
+
+
+@pytest.fixture
+def login(client):
+    """Log a persona into the Django test client: login(user)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
