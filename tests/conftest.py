@@ -46,12 +46,16 @@ class County:
 _sequence = iter(range(1, 10_000_000))
 
 
-def make_person(grid: Region, name: str, *, household=None, phone: str = "", born=None, male=True) -> Person:
+def make_person(
+    grid: Region, name: str, *, household=None, phone: str = "", born=None, male=True
+) -> Person:
     """Create a person with a valid, unique synthetic ID number (test data only)."""
     seq = next(_sequence)
     born = born or dt.date(1980, 1, 1) + dt.timedelta(days=seq % 9000)
     number = make_id_number(grid.code[:6], born, (seq * 2 + (1 if male else 0)) % 1000)
-    while Person.objects.filter(id_number_index=id_number_fields(number)["id_number_index"]).exists():
+    while Person.objects.filter(
+        id_number_index=id_number_fields(number)["id_number_index"]
+    ).exists():
         seq = next(_sequence)
         number = make_id_number(grid.code[:6], born, (seq * 2 + (1 if male else 0)) % 1000)
     return Person.objects.create(
@@ -66,11 +70,18 @@ def make_person(grid: Region, name: str, *, household=None, phone: str = "", bor
     )
 
 
-def make_user(username: str, role: str | None = None, region: Region | None = None, **extra) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, full_name=username, **extra)
+def make_user(
+    username: str, role: str | None = None, region: Region | None = None, **extra
+) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=username, **extra
+    )
     if role:
         RoleAssignment.objects.create(
-            user=user, role=role, region=region, region_path=region.path if region else "",
+            user=user,
+            role=role,
+            region=region,
+            region_path=region.path if region else "",
             org_path="" if region else "/org/",
         )
     return user
@@ -83,8 +94,13 @@ def county(db) -> County:
     tb = region_create(code="430121002000", name="黄兴镇", level=Level.TOWN, parent=c)
     ca1 = region_create(code="430121001001", name="松雅社区", level=Level.COMMUNITY, parent=ta)
     cb1 = region_create(code="430121002001", name="黄兴村", level=Level.VILLAGE, parent=tb)
-    square = {"type": "Polygon", "coordinates": [[[113.0, 28.2], [113.01, 28.2], [113.01, 28.21], [113.0, 28.2]]]}
-    g11 = region_create(code="430121001001001", name="松雅第一网格", level=Level.GRID, parent=ca1, boundary=square)
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[113.0, 28.2], [113.01, 28.2], [113.01, 28.21], [113.0, 28.2]]],
+    }
+    g11 = region_create(
+        code="430121001001001", name="松雅第一网格", level=Level.GRID, parent=ca1, boundary=square
+    )
     g12 = region_create(code="430121001001002", name="松雅第二网格", level=Level.GRID, parent=ca1)
     gb = region_create(code="430121002001001", name="黄兴第一网格", level=Level.GRID, parent=cb1)
 
@@ -97,7 +113,9 @@ def county(db) -> County:
         "wang": make_person(g12, "王小明", household=h12),
         "zhao": make_person(gb, "赵大海", household=hb, phone="13900001111"),
     }
-    elderly, _ = Tag.objects.get_or_create(code="elderly_alone", defaults={"name_zh": "独居老人", "name_en": "Elderly living alone"})
+    elderly, _ = Tag.objects.get_or_create(
+        code="elderly_alone", defaults={"name_zh": "独居老人", "name_en": "Elderly living alone"}
+    )
     people["li"].tags.add(elderly)
 
     users = {

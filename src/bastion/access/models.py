@@ -29,7 +29,9 @@ class RoleAssignment(PublicIdModel, TimestampedModel):
     that access does not depend on the party app, which comes later in the chain.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
     role = models.CharField(max_length=30, choices=Role.choices)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE)
     region_path = models.CharField(max_length=255, blank=True, default="", db_index=True)
@@ -59,7 +61,9 @@ class AssignmentKind(models.TextChoices):
 class Assignment(PublicIdModel, TimestampedModel):
     """包片、包户、包人: a user answers for a grid, a household or a person."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
     kind = models.CharField(max_length=10, choices=AssignmentKind.choices)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE)
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.CASCADE)
@@ -71,7 +75,12 @@ class Assignment(PublicIdModel, TimestampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="grid", region__isnull=False, household__isnull=True, person__isnull=True)
+                    models.Q(
+                        kind="grid",
+                        region__isnull=False,
+                        household__isnull=True,
+                        person__isnull=True,
+                    )
                     | models.Q(kind="household", household__isnull=False, person__isnull=True)
                     | models.Q(kind="person", person__isnull=False, household__isnull=True)
                 ),
@@ -80,34 +89,12 @@ class Assignment(PublicIdModel, TimestampedModel):
         ]
 
 
-class AuditEntry(models.Model):
-    """One audited act: a change of personal data, a reveal, a login, an import.
-
-    `changes` maps field -> [old, new] with identifiers masked; `path` is the region
-    path of the object so an auditor's scope applies to the log as well.
-    """
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    actor_name = models.CharField(max_length=150, blank=True, default="")
-    action = models.CharField(max_length=30, db_index=True)
-    object_type = models.CharField(max_length=60, db_index=True)
-    object_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
-    object_repr = models.CharField(max_length=200, blank=True, default="")
-    path = models.CharField(max_length=255, blank=True, default="", db_index=True)
-    changes = models.JSONField(default=dict, blank=True)
-    reason = models.CharField(max_length=500, blank=True, default="")
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
-
-
 class ApiToken(PublicIdModel, TimestampedModel):
     """A personal API token for scripts and phones; only its SHA-256 is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)

@@ -37,9 +37,7 @@ _FIELD = {Perm.REGION_VIEW, Perm.PERSON_VIEW, Perm.PERSON_CHANGE, Perm.INDICATOR
 _OFFICER = _FIELD | {Perm.PERSON_IMPORT, Perm.PII_REVEAL, Perm.ASSIGNMENT_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.COUNTY_COMMAND: frozenset(
-        _OFFICER | {Perm.REGION_CHANGE, Perm.REGION_IMPORT}
-    ),
+    Role.COUNTY_COMMAND: frozenset(_OFFICER | {Perm.REGION_CHANGE, Perm.REGION_IMPORT}),
     Role.ORG_DEPARTMENT: frozenset({Perm.REGION_VIEW, Perm.INDICATOR_VIEW}),
     Role.TOWN_OFFICER: frozenset(_OFFICER | {Perm.REGION_CHANGE}),
     Role.COMMUNITY_OFFICER: frozenset(_OFFICER),
@@ -47,7 +45,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.TEAM_MEMBER: frozenset({Perm.PERSON_VIEW, Perm.PII_REVEAL}),
     Role.VOLUNTEER: frozenset({Perm.REGION_VIEW}),
     Role.WAREHOUSE_KEEPER: frozenset({Perm.REGION_VIEW}),
-    Role.AUDITOR: frozenset({Perm.REGION_VIEW, Perm.PERSON_VIEW, Perm.AUDIT_VIEW, Perm.INDICATOR_VIEW}),
+    Role.AUDITOR: frozenset(
+        {Perm.REGION_VIEW, Perm.PERSON_VIEW, Perm.AUDIT_VIEW, Perm.INDICATOR_VIEW}
+    ),
 }
 
 # Roles whose holders must pass a TOTP second factor.

@@ -17,7 +17,9 @@ from bastion.access.roles import ROLE_PERMISSIONS, Perm, Role
 # Roles whose region grant does not open the region's people: they see people only
 # through their assignments.
 _ASSIGNMENT_ONLY_ROLES = frozenset({Role.TEAM_MEMBER, Role.VOLUNTEER, Role.WAREHOUSE_KEEPER})
-_PERSON_PERMS = frozenset({Perm.PERSON_VIEW, Perm.PERSON_CHANGE, Perm.PII_REVEAL, Perm.PERSON_IMPORT})
+_PERSON_PERMS = frozenset(
+    {Perm.PERSON_VIEW, Perm.PERSON_CHANGE, Perm.PII_REVEAL, Perm.PERSON_IMPORT}
+)
 
 
 @dataclass(slots=True)

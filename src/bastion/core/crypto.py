@@ -40,7 +40,9 @@ def decrypt(token: str) -> str:
     try:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:  # a key was removed before rotation finished
-        raise ImproperlyConfigured("cannot decrypt a stored value: check BASTION_FIELD_KEYS") from exc
+        raise ImproperlyConfigured(
+            "cannot decrypt a stored value: check BASTION_FIELD_KEYS"
+        ) from exc
 
 
 def blind_index(value: str, *, purpose: str) -> str:

@@ -25,12 +25,12 @@ def check_code(code: str, level: str, parent_code: str | None, parent_level: str
     """Raise CodeError unless `code` is well-formed for `level` and nests under the parent."""
     expected_len = 15 if level == Level.GRID else 12
     if len(code) != expected_len or not code.isdigit() or not code.isascii():
-        raise CodeError(_("a %(level)s code must be %(n)d digits") % {"level": level, "n": expected_len})
+        raise CodeError(
+            _("a %(level)s code must be %(n)d digits") % {"level": level, "n": expected_len}
+        )
     sig = SIGNIFICANT[Level(level)]
     if level != Level.GRID and code[sig:] != "0" * (12 - sig):
-        raise CodeError(
-            _("a %(level)s code ends in %(n)d zeros") % {"level": level, "n": 12 - sig}
-        )
+        raise CodeError(_("a %(level)s code ends in %(n)d zeros") % {"level": level, "n": 12 - sig})
     if level != Level.COUNTY and code[sig - 3 : sig] == "000":
         raise CodeError(_("the code's own digits for this level cannot be 000"))
     if parent_code is None:
@@ -39,4 +39,7 @@ def check_code(code: str, level: str, parent_code: str | None, parent_level: str
     if code[:parent_sig] != parent_code[:parent_sig] or (
         level == Level.GRID and code[:12] != parent_code[:12]
     ):
-        raise CodeError(_("code %(code)s does not nest under parent %(parent)s") % {"code": code, "parent": parent_code})
+        raise CodeError(
+            _("code %(code)s does not nest under parent %(parent)s")
+            % {"code": code, "parent": parent_code}
+        )

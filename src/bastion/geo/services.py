@@ -28,7 +28,8 @@ def region_create(
         raise ValidationError(_("only a county can be a root region"))
     if parent is not None and Level(level) not in CHILD_LEVELS[Level(parent.level)]:
         raise ValidationError(
-            _("a %(child)s cannot sit under a %(parent)s") % {"child": level, "parent": parent.level}
+            _("a %(child)s cannot sit under a %(parent)s")
+            % {"child": level, "parent": parent.level}
         )
     try:
         check_code(code, level, parent.code if parent else None, parent.level if parent else None)
@@ -55,7 +56,9 @@ def household_create(*, grid: Region, label: str, building=None, address=None) -
     """Create a household in a grid."""
     if grid.level != Level.GRID:
         raise ValidationError(_("a household must belong to a grid"))
-    household = Household(region=grid, path=grid.path, label=label.strip(), building=building, address=address)
+    household = Household(
+        region=grid, path=grid.path, label=label.strip(), building=building, address=address
+    )
     household.full_clean()
     with transaction.atomic():
         household.save()

@@ -1,0 +1,60 @@
+"""Scoped reads of the region tree: every function takes the user; out of scope is 404."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from bastion.access.roles import Perm
+from bastion.access.scoping import restrict_households, restrict_regions
+from bastion.geo.models import Household, Region
+
+
+def region_list(
+    *, user, level: str | None = None, parent: Region | None = None, q: str = ""
+) -> QuerySet[Region]:
+    """Regions the user may see, optionally one level, the children of `parent`, or matching `q`."""
+    qs = restrict_regions(Region.objects.all(), user, Perm.REGION_VIEW)
+    if level:
+        qs = qs.filter(level=level)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if q:
+        qs = qs.filter(name__icontains=q) | qs.filter(code__startswith=q)
+    return qs.order_by("path")
+
+
+def region_get(*, user, public_id=None, code: str | None = None) -> Region:
+    """One region by public id or code; Http404 if missing or out of the user's scope."""
+    qs = restrict_regions(Region.objects.all(), user, Perm.REGION_VIEW)
+    lookup = {"public_id": public_id} if public_id is not None else {"code": code}
+    try:
+        return qs.select_related("parent").get(**lookup)
+    except (Region.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def region_children(*, user, region: Region) -> QuerySet[Region]:
+    """Children of a visible region, with how many children each has."""
+    return region_list(user=user, parent=region).annotate(child_count=Count("children"))
+
+
+def region_ancestors(region: Region) -> list[Region]:
+    """The chain from the root down to `region` (inclusive), in one query."""
+    codes = [c for c in region.path.split("/") if c]
+    found = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found]
+
+
+def household_list(*, user, grid: Region | None = None) -> QuerySet[Household]:
+    qs = restrict_households(Household.objects.all(), user)
+    if grid is not None:
+        qs = qs.filter(region=grid)
+    return qs.select_related("region", "building", "address")
+
+
+def household_get(*, user, public_id) -> Household:
+    try:
+        return household_list(user=user).get(public_id=public_id)
+    except (Household.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc

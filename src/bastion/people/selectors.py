@@ -1,0 +1,59 @@
+"""Scoped reads of the person registry. Lists never decrypt; they show masked forms."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+
+from bastion.access.roles import Perm
+from bastion.access.scoping import restrict_people
+from bastion.core.idnumber import IdNumberError, parse_id_number
+from bastion.core.phone import PhoneError, parse_mobile
+from bastion.people.identity import id_number_index, phone_index
+from bastion.people.models import Person
+
+
+def person_list(
+    *,
+    user,
+    region_path: str | None = None,
+    household=None,
+    q: str = "",
+    tag: str | None = None,
+    perm: str = Perm.PERSON_VIEW,
+) -> QuerySet[Person]:
+    """People the user may see. `q` matches a name fragment, or exactly an ID or phone number."""
+    qs = restrict_people(Person.objects.all(), user, perm)
+    if region_path:
+        qs = qs.filter(path__startswith=region_path)
+    if household is not None:
+        qs = qs.filter(household=household)
+    if tag:
+        qs = qs.filter(tags__code=tag)
+    if q:
+        qs = qs.filter(_search_q(q))
+    return qs.select_related("region", "household").prefetch_related("tags")
+
+
+def _search_q(q: str):
+    from django.db.models import Q
+
+    text = q.strip()
+    try:
+        return Q(id_number_index=id_number_index(parse_id_number(text).value))
+    except IdNumberError:
+        pass
+    try:
+        return Q(phone_index=phone_index(parse_mobile(text)))
+    except PhoneError:
+        pass
+    return Q(name__icontains=text)
+
+
+def person_get(*, user, public_id, perm: str = Perm.PERSON_VIEW) -> Person:
+    """One person; Http404 when missing or outside the user's scope for `perm`."""
+    try:
+        return person_list(user=user, perm=perm).get(public_id=public_id)
+    except (Person.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
