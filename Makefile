@@ -25,7 +25,7 @@ run: migrate
 
 ## The whole suite (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL)
 test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -11,9 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bastion.access.models import Assignment, RoleAssignment, User
-from bastion.access.roles import Role
+from bastion.access.roles import TOTP_ROLES, Role
 from bastion.core.idnumber import make_id_number
 from bastion.geo.models import Level, Region
 from bastion.geo.services import household_create, region_create
@@ -41,6 +43,10 @@ class County:
         if name in users:
             return users[name]
         raise AttributeError(name)
+
+
+def scope_roles(user) -> set[str]:
+    return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
 
 
 _sequence = iter(range(1, 10_000_000))
@@ -85,6 +91,23 @@ def make_user(
             org_path="" if region else "/org/",
         )
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_chinese(settings):
+    """Fast password hashes (argon2 is deliberately slow), and Chinese as every test's start.
+
+    Argon2 stays the production hasher; tests that check it name it explicitly.
+    """
+    from django.utils import translation
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
 
 
 @pytest.fixture
@@ -143,6 +166,12 @@ def login(client):
 
     def _login(user):
         client.force_login(user)
+        if scope_roles(user) & TOTP_ROLES:  # pass the second factor as the user would
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     return _login

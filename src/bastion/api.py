@@ -8,6 +8,7 @@ from bastion.access.api import router as access_router
 from bastion.access.apiauth import api_auth
 from bastion.core.apierrors import install_error_handlers
 from bastion.geo.api import router as geo_router
+from bastion.monitoring.api import router as monitoring_router
 from bastion.people.api import router as people_router
 from bastion.reports.api import router as reports_router
 
@@ -23,3 +24,4 @@ api.add_router("/regions", geo_router)
 api.add_router("/people", people_router)
 api.add_router("/", access_router)
 api.add_router("/indicators", reports_router)
+api.add_router("/monitoring", monitoring_router)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bastion.geo",
     "bastion.people",
     "bastion.access",
+    "bastion.monitoring",
     "bastion.reports",
     "bastion.demo",
 ]
@@ -70,10 +71,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "bastion.access.middleware.SessionTimeoutMiddleware",
+    "bastion.access.middleware.OtpRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "bastion.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "bastion.urls"
@@ -142,8 +145,14 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "access/locked.html"
+AXES_LOCKOUT_CALLABLE = "bastion.access.views.locked_out"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "bastion.core.audit.client_ip"  # same rule as the audit trail
+
+# Who calls the API (bearer token or session), shared by the NinjaAPI auth and the
+# idempotency middleware.
+IDEMPOTENCY_USER_RESOLVER = "bastion.access.apiauth.api_user"
+IDEMPOTENCY_PATH_PREFIX = "/api/v1/"
 
 SESSION_INACTIVITY_SECONDS = envint("SESSION_INACTIVITY_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = 12 * 3600
@@ -176,6 +185,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -185,6 +195,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -220,6 +232,12 @@ else:
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
     }
+
+# --- Cache (rate limits, short-lived counters) -----------------------------------
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Logging: never personal data; messages carry public ids only ----------------
 LOGGING = {

@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("bastion.access.urls")),
     path("people/", include("bastion.people.urls")),
     path("reports/", include("bastion.reports.urls")),
+    path("monitoring/", include("bastion.monitoring.urls")),
+    path("r/", include("bastion.monitoring.selfreport_urls")),
     path("", include("bastion.geo.urls")),
 ]

@@ -1,5 +1,129 @@
-from __future__ import annotations
+"""The access API: who am I, my tokens, my notifications, the audit log, PII reveal.
+
+No `from __future__ import annotations` here: ninja's @paginate builds its query model
+from the wrapped function's annotations at runtime, and string annotations such as
+"dt.date | None" cannot be resolved there.
+"""
+
+import datetime as dt
+import uuid
 
 from ninja import Router
+from ninja.pagination import PageNumberPagination, paginate
 
-router = Router()
+from bastion.access import selectors, services
+from bastion.access.models import RoleAssignment
+from bastion.access.roles import Perm, Role
+from bastion.access.schemas import (
+    AuditEntryOut,
+    MeOut,
+    NotificationOut,
+    RevealIn,
+    RevealOut,
+    TokenCreated,
+    TokenIn,
+    TokenOut,
+)
+from bastion.access.scoping import scope_of
+from bastion.access.twofactor import totp_required
+from bastion.core.audit import client_ip
+
+router = Router(tags=["access"])
+
+
+@router.get("/me", response=MeOut)
+def me(request):
+    user = request.auth
+    grants = RoleAssignment.objects.filter(user=user).select_related("region").order_by("id")
+    scope = scope_of(user)
+    permissions = sorted(
+        {v for k, v in vars(Perm).items() if k.isupper()} if scope.superuser else scope.perms
+    )
+    return {
+        "public_id": user.public_id,
+        "username": user.username,
+        "full_name": user.full_name,
+        "email": user.email,
+        "roles": [
+            {
+                "role": g.role,
+                "role_name": str(Role(g.role).label),
+                "region_code": g.region.code if g.region else None,
+                "region_name": g.region.name if g.region else None,
+                "org_path": g.org_path,
+            }
+            for g in grants
+        ],
+        "permissions": permissions,
+        "totp_required": totp_required(user),
+        "unread_notifications": selectors.notification_unread_count(user=user),
+    }
+
+
+@router.get("/tokens", response=list[TokenOut])
+def token_list(request):
+    return selectors.api_token_list(user=request.auth)
+
+
+@router.post("/tokens", response={201: TokenCreated})
+def token_create(request, payload: TokenIn):
+    token, key = services.api_token_create(
+        actor=request.auth, user=request.auth, name=payload.name, expires_at=payload.expires_at
+    )
+    return 201, {"token": token, "key": key}
+
+
+@router.delete("/tokens/{public_id}", response={204: None})
+def token_revoke(request, public_id: uuid.UUID):
+    token = selectors.api_token_get(user=request.auth, public_id=public_id)
+    services.api_token_revoke(actor=request.auth, token=token)
+    return 204, None
+
+
+@router.get("/notifications", response=list[NotificationOut])
+@paginate(PageNumberPagination, page_size=50)
+def notification_list(request, unread: bool = False):
+    return selectors.notification_list(user=request.auth, unread=unread)
+
+
+@router.post("/notifications/{public_id}/read", response=NotificationOut)
+def notification_read(request, public_id: uuid.UUID):
+    notification = selectors.notification_get(user=request.auth, public_id=public_id)
+    return services.notification_mark_read(user=request.auth, notification=notification)
+
+
+@router.get("/audit", response=list[AuditEntryOut])
+@paginate(PageNumberPagination, page_size=50)
+def audit_list(
+    request,
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+):
+    filters = selectors.AuditFilters(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return selectors.audit_list(user=request.auth, filters=filters)
+
+
+@router.post("/people/{public_id}/reveal", response=RevealOut)
+def person_reveal(request, public_id: uuid.UUID, payload: RevealIn):
+    from bastion.people.selectors import person_get
+
+    person = person_get(user=request.auth, public_id=public_id, perm=Perm.PII_REVEAL)
+    value = services.pii_reveal(
+        actor=request.auth,
+        person=person,
+        field=payload.field,
+        reason=payload.reason,
+        ip_address=client_ip(request),
+    )
+    return {"value": value}

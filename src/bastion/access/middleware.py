@@ -1,13 +1,21 @@
-"""Session inactivity timeout: an idle session is logged out."""
+"""Session inactivity timeout, and the TOTP gate for command-level roles."""
 
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from bastion.access.twofactor import confirmed_device, session_needs_otp
 
 _KEY = "bastion_last_seen"
+# Refresh the stored timestamp at most this often, so a busy session is not written on
+# every request; the timeout is then exact to within this many seconds.
+_TOUCH_EVERY = 60
 
 
 class SessionTimeoutMiddleware:
@@ -20,6 +28,31 @@ class SessionTimeoutMiddleware:
             last_seen = request.session.get(_KEY)
             if last_seen is not None and now - last_seen > settings.SESSION_INACTIVITY_SECONDS:
                 logout(request)
-            else:
+            elif last_seen is None or now - last_seen >= _TOUCH_EVERY:
                 request.session[_KEY] = now
+        return self.get_response(request)
+
+
+# Pages a user may open before passing the second factor. The API is not listed:
+# its session auth refuses unverified TOTP users itself (401).
+_OTP_OPEN_NAMES = ("access:login", "access:logout", "access:otp_setup", "access:otp_verify")
+_OTP_OPEN_PREFIXES = ("/api/", "/static/", "/i18n/")
+
+
+class OtpRequiredMiddleware:
+    """Until a TOTP user enters a code, every page sends them to verify (or to setup)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _is_open(path: str) -> bool:
+        if path.startswith(_OTP_OPEN_PREFIXES):
+            return True
+        return path in {reverse(name) for name in _OTP_OPEN_NAMES}
+
+    def __call__(self, request):
+        if session_needs_otp(request) and not self._is_open(request.path):
+            name = "access:otp_verify" if confirmed_device(request.user) else "access:otp_setup"
+            return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

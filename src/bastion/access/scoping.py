@@ -34,6 +34,7 @@ class UserScope:
     assigned_household_ids: list[int] = field(default_factory=list)
     assigned_person_ids: list[int] = field(default_factory=list)
     perms: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
 
 
 def _collapse(paths: list[str]) -> list[str]:
@@ -60,9 +61,11 @@ def scope_of(user) -> UserScope:
         paths: dict[str, list[str]] = {}
         org_paths: dict[str, list[str]] = {}
         perms: set[str] = set()
+        roles: set[str] = set()
         for role, region_path, org_path in RoleAssignment.objects.filter(user=user).values_list(
             "role", "region_path", "org_path"
         ):
+            roles.add(role)
             for perm in ROLE_PERMISSIONS.get(role, ()):
                 perms.add(perm)
                 if region_path and not (role in _ASSIGNMENT_ONLY_ROLES and perm in _PERSON_PERMS):
@@ -74,6 +77,7 @@ def scope_of(user) -> UserScope:
             paths={k: _collapse(v) for k, v in paths.items()},
             org_paths={k: _collapse(v) for k, v in org_paths.items()},
             perms=frozenset(perms),
+            roles=frozenset(roles),
         )
         for kind, path, household_id, person_id in Assignment.objects.filter(user=user).values_list(
             "kind", "path", "household_id", "person_id"

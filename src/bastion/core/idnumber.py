@@ -42,21 +42,21 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
     """Validate and decode an ID number, raising IdNumberError with a user-facing reason."""
     value = normalize(raw)
     if len(value) != 18:
-        raise IdNumberError(_("ID number must be 18 characters, got %(n)d") % {"n": len(value)})
+        raise IdNumberError(_("身份证号应为18位，实际为%(n)d位") % {"n": len(value)})
     if not value[:17].isdigit() or not value[:17].isascii():
-        raise IdNumberError(_("the first 17 characters of an ID number must be digits"))
+        raise IdNumberError(_("身份证号前17位必须是数字"))
     last = value[17]
     if not (last.isdigit() and last.isascii()) and last != "X":
-        raise IdNumberError(_("the last character of an ID number must be a digit or X"))
+        raise IdNumberError(_("身份证号最后一位必须是数字或X"))
     if check_char(value[:17]) != last:
-        raise IdNumberError(_("ID number checksum is wrong"))
+        raise IdNumberError(_("身份证号校验位错误"))
     try:
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
-        raise IdNumberError(_("the birth date inside the ID number is not a real date")) from exc
+        raise IdNumberError(_("身份证号中的出生日期不存在")) from exc
     today = today or dt.date.today()  # noqa: DTZ011 - calendar date is enough here
     if born > today or born.year < 1880:
-        raise IdNumberError(_("the birth date inside the ID number is out of range"))
+        raise IdNumberError(_("身份证号中的出生日期超出合理范围"))
     gender = MALE if int(value[16]) % 2 == 1 else FEMALE
     return IdNumber(value=value, birth_date=born, gender=gender)
 

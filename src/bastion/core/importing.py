@@ -25,8 +25,11 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)  # capped; see error_count
     error_count: int = 0
     file_error: str = ""  # the whole file was unreadable; nothing was written
-    conflicts: list[dict] = field(default_factory=list)  # existing value kept vs file value (masked)
+    conflicts: list[dict] = field(
+        default_factory=list
+    )  # existing value kept vs file value (masked)
     preview: list[dict] = field(default_factory=list)  # first rows with their action, masked
+    mode: str = ""  # ImportMode of the run
 
     MAX_ERRORS_KEPT = 1000
 
@@ -49,7 +52,10 @@ class ImportReport:
             "committed": self.committed,
             "error_count": self.error_count,
             "file_error": self.file_error,
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
+            ],
             "conflicts": self.conflicts,
             "preview": self.preview,
+            "mode": self.mode,
         }

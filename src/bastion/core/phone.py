@@ -22,5 +22,5 @@ def parse_mobile(raw: str) -> str:
     elif value.startswith("0086"):
         value = value[4:]
     if not _MOBILE.fullmatch(value) or not value.isascii():
-        raise PhoneError(_("mobile number must be 11 digits starting with 13-19"))
+        raise PhoneError(_("手机号应为以13至19开头的11位数字"))
     return value

@@ -10,6 +10,7 @@ RowError(row, column, message).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from typing import IO
 from django.utils.translation import gettext as _
 
 XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+SNIFF_BYTES = 65536
 
 
 class TableError(ValueError):
@@ -30,6 +33,14 @@ class RowError:
     row: int
     column: str  # the header as the user wrote it (or the canonical label)
     message: str
+
+    def text(self) -> str:
+        """'第17行 身份证号：身份证号校验位错误'."""
+        return _("第%(row)d行 %(column)s：%(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +55,9 @@ def _normalize_header(text: object) -> str:
     return str(text or "").strip().replace(" ", "").replace("\u3000", "").replace("*", "").lower()
 
 
-def _map_headers(headers: list[object], columns: list[Column]) -> dict[str, int]:
+def _map_headers(
+    headers: list[object], columns: list[Column], *, check_required: bool = True
+) -> dict[str, int]:
     lookup: dict[str, Column] = {}
     for column in columns:
         for name in (column.label, column.key, *column.aliases):
@@ -55,25 +68,23 @@ def _map_headers(headers: list[object], columns: list[Column]) -> dict[str, int]
         if column is None:
             continue
         if column.key in positions:
-            raise TableError(
-                _("column %(label)s appears twice in the header") % {"label": column.label}
-            )
+            raise TableError(_("表头中“%(label)s”列出现了两次") % {"label": column.label})
         positions[column.key] = index
     missing = [c.label for c in columns if c.required and c.key not in positions]
-    if missing:
-        raise TableError(
-            _("the header row lacks required columns: %(cols)s") % {"cols": "、".join(missing)}
-        )
+    if missing and check_required:
+        raise TableError(_("表头缺少必填列：%(cols)s") % {"cols": "、".join(missing)})
     return positions
 
 
 def _sniff(head: bytes, filename: str) -> str:
     if head.startswith(XLSX_MAGIC):
         return "xlsx"
+    if head.startswith(OLE_MAGIC):
+        raise TableError(_("不支持旧版Excel（.xls）文件，请在Excel中另存为.xlsx后再导入"))
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise TableError(_("the file is named .xlsx but is not an Excel workbook"))
+        raise TableError(_("文件扩展名是.xlsx，但内容不是Excel工作簿"))
     if b"\x00" in head:
-        raise TableError(_("the file is neither a CSV text file nor an Excel workbook"))
+        raise TableError(_("文件既不是CSV文本文件，也不是Excel工作簿"))
     return "csv"
 
 
@@ -95,32 +106,54 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
     try:
         yield from csv.reader(text)
     except UnicodeDecodeError as exc:
-        raise TableError(_("the CSV file is not UTF-8 or GB18030 text")) from exc
+        raise TableError(_("CSV文件不是UTF-8或GB18030编码的文本")) from exc
     except csv.Error as exc:
-        raise TableError(_("the CSV file is malformed: %(err)s") % {"err": exc}) from exc
+        raise TableError(_("CSV文件格式错误：%(err)s") % {"err": exc}) from exc
     finally:
         text.detach()
 
 
-def _xlsx_rows(path_or_stream, sheet: str | None) -> Iterator[list[object]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def _xlsx_rows(stream: IO[bytes], sheet: str | None) -> Iterator[tuple[int, list[object]]]:
+    """Rows of an .xlsx sheet: the fast streaming reader, openpyxl for what it cannot read."""
+    from bastion.core.xlsxstream import Unsupported, WorkbookError, XlsxReader
 
     try:
-        workbook = openpyxl.load_workbook(path_or_stream, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise TableError(_("the Excel workbook cannot be opened: it may be damaged")) from exc
-    except Exception as exc:  # zipfile.BadZipFile and friends
-        raise TableError(_("the Excel workbook cannot be opened: it may be damaged")) from exc
+        reader = XlsxReader(stream)
+    except WorkbookError as exc:
+        raise TableError(_("无法打开Excel文件，文件可能已损坏")) from exc
+    except Unsupported:
+        stream.seek(0)
+        yield from _openpyxl_rows(stream, sheet)
+        return
+    try:
+        if sheet is not None and sheet not in reader.sheet_names:
+            raise TableError(_("工作簿中没有名为“%(sheet)s”的工作表") % {"sheet": sheet})
+        if not reader.sheet_names:
+            raise TableError(_("工作簿中没有工作表"))
+        try:
+            yield from reader.rows(sheet)
+        except (WorkbookError, ValueError, IndexError) as exc:
+            raise TableError(_("Excel文件内容损坏，无法读取")) from exc
+    finally:
+        reader.close()
+
+
+def _openpyxl_rows(stream: IO[bytes], sheet: str | None) -> Iterator[tuple[int, list[object]]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError, ...
+        raise TableError(_("无法打开Excel文件，文件可能已损坏")) from exc
     try:
         if sheet:
             if sheet not in workbook.sheetnames:
-                raise TableError(_("the workbook has no sheet named %(sheet)s") % {"sheet": sheet})
+                raise TableError(_("工作簿中没有名为“%(sheet)s”的工作表") % {"sheet": sheet})
             worksheet = workbook[sheet]
         else:
             worksheet = workbook.worksheets[0]
-        for row in worksheet.iter_rows(values_only=True):
-            yield list(row)
+        for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
     finally:
         workbook.close()
 
@@ -128,11 +161,120 @@ def _xlsx_rows(path_or_stream, sheet: str | None) -> Iterator[list[object]]:
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if type(value) is str:
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if hasattr(value, "date") and hasattr(value, "isoformat"):
-        return value.isoformat()[:10] if getattr(value, "hour", 0) == 0 else value.isoformat()
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value).strip()
+
+
+HEADER_SEARCH_ROWS = 10
+
+
+def extract(row: list, indexes: list[int]) -> list[str] | None:
+    """The texts of the cells at `indexes` (blank when absent); None for an empty row."""
+    if len(row) <= max(indexes):
+        row = [*row, *([None] * (max(indexes) + 1 - len(row)))]
+    texts = [row[i].strip() if type(row[i]) is str else _cell_text(row[i]) for i in indexes]
+    return texts if any(texts) else None
+
+
+class Table:
+    """An opened spreadsheet: `positions` maps column keys to cell indexes, `labels` to the
+    header as the user wrote it; `rows()` yields (row number, cell texts) for data rows."""
+
+    def __init__(self, rows: Iterator[tuple[int, list[object]]], columns: list[Column]):
+        self.columns = columns
+        self._rows = rows
+        self.header_row = 0
+        self.positions: dict[str, int] = {}
+        self.labels: dict[str, str] = {}
+        skipped: list[int] = []
+        for number, row in rows:
+            texts = [_cell_text(v) for v in row]
+            if not any(texts):
+                continue
+            positions = _map_headers(texts, columns, check_required=False)
+            if positions:
+                self._check_header(number, texts, positions)
+                self.header_row, self.positions = number, positions
+                self.labels = {k: texts[i] for k, i in positions.items()}
+                return
+            skipped.append(number)
+            if len(skipped) >= HEADER_SEARCH_ROWS:
+                break
+        if not skipped:
+            raise TableError(_("文件中没有数据：找不到表头行"))
+        raise TableError(
+            _("找不到表头：前%(n)d行中没有任何可识别的列名（应有：%(cols)s）")
+            % {"n": len(skipped), "cols": "、".join(c.label for c in columns)}
+        )
+
+    def _check_header(self, number: int, texts: list[str], positions: dict[str, int]) -> None:
+        missing = [c.label for c in self.columns if c.required and c.key not in positions]
+        last = max(i for i, t in enumerate(texts) if t)
+        blanks = [i for i in range(last) if not texts[i]]
+        if missing and blanks:
+            raise TableError(
+                _(
+                    "第%(row)d行表头第%(cols)s列为空（可能是合并单元格），"
+                    "缺少必填列：%(missing)s。请将表头整理为一行、每列一个列名"
+                )
+                % {
+                    "row": number,
+                    "cols": "、".join(str(i + 1) for i in blanks),
+                    "missing": "、".join(missing),
+                }
+            )
+        if missing:
+            raise TableError(
+                _("第%(row)d行表头缺少必填列：%(cols)s")
+                % {"row": number, "cols": "、".join(missing)}
+            )
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, texts of the mapped columns in `positions` order) for non-empty rows."""
+        indexes = list(self.positions.values())
+        for number, row in self._rows:
+            texts = extract(row, indexes)
+            if texts is not None:
+                yield number, texts
+
+    def raw_rows(self) -> Iterator[tuple[int, list]]:
+        """(row number, cells as read): pass each through `extract(cells, self.indexes)`."""
+        return self._rows
+
+    @property
+    def indexes(self) -> list[int]:
+        return list(self.positions.values())
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.positions)
+
+
+def open_table(
+    stream: IO[bytes], *, filename: str, columns: list[Column], sheet: str | None = None
+) -> Table:
+    """Open a .csv or .xlsx stream and find its header row (within the first 10 rows).
+
+    Raises TableError for an empty or unreadable file, a missing sheet, a header that lacks
+    required columns (naming blank header cells, the sign of merged cells) or repeats one.
+    """
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    if not head.strip():
+        raise TableError(_("文件是空的"))
+    kind = _sniff(head, filename)
+    if kind == "xlsx":
+        return Table(_xlsx_rows(stream, sheet), columns)
+    if sheet:
+        raise TableError(_("CSV文件没有工作表，不能指定工作表“%(sheet)s”") % {"sheet": sheet})
+    return Table(enumerate(_csv_rows(stream), start=1), columns)
 
 
 def read_table(
@@ -149,34 +291,10 @@ def read_table(
     """
     stream: IO[bytes] = open(source, "rb") if isinstance(source, (str, Path)) else source  # noqa: SIM115
     try:
-        head = stream.read(8)
-        stream.seek(0)
-        if not head:
-            raise TableError(_("the file is empty"))
-        kind = _sniff(head, filename)
-        rows: Iterator[list] = _xlsx_rows(stream, sheet) if kind == "xlsx" else _csv_rows(stream)
-        header: list[object] | None = None
-        header_row = 0
-        for number, row in enumerate(rows, start=1):
-            if header is None:
-                if not any(_cell_text(v) for v in row):
-                    continue
-                header, header_row = row, number
-                positions = _map_headers(header, columns)
-                if not positions:
-                    raise TableError(
-                        _("row %(row)d has none of the expected column names") % {"row": number}
-                    )
-                continue
-            values = {
-                key: _cell_text(row[i]) if i < len(row) else "" for key, i in positions.items()
-            }
-            if not any(values.values()):
-                continue
-            yield number, values
-        if header is None:
-            raise TableError(_("the file has no header row"))
-        del header_row
+        table = open_table(stream, filename=filename, columns=columns, sheet=sheet)
+        keys = table.keys
+        for number, texts in table.rows():
+            yield number, dict(zip(keys, texts, strict=True))
     finally:
         if isinstance(source, (str, Path)):
             stream.close()

@@ -26,13 +26,15 @@ def check_code(code: str, level: str, parent_code: str | None, parent_level: str
     expected_len = 15 if level == Level.GRID else 12
     if len(code) != expected_len or not code.isdigit() or not code.isascii():
         raise CodeError(
-            _("a %(level)s code must be %(n)d digits") % {"level": level, "n": expected_len}
+            _("%(level)s代码应为%(n)d位数字") % {"level": Level(level).label, "n": expected_len}
         )
     sig = SIGNIFICANT[Level(level)]
     if level != Level.GRID and code[sig:] != "0" * (12 - sig):
-        raise CodeError(_("a %(level)s code ends in %(n)d zeros") % {"level": level, "n": 12 - sig})
+        raise CodeError(
+            _("%(level)s代码末尾应为%(n)d个0") % {"level": Level(level).label, "n": 12 - sig}
+        )
     if level != Level.COUNTY and code[sig - 3 : sig] == "000":
-        raise CodeError(_("the code's own digits for this level cannot be 000"))
+        raise CodeError(_("本级代码段不能为000"))
     if parent_code is None:
         return
     parent_sig = SIGNIFICANT[Level(parent_level)]
@@ -40,6 +42,5 @@ def check_code(code: str, level: str, parent_code: str | None, parent_level: str
         level == Level.GRID and code[:12] != parent_code[:12]
     ):
         raise CodeError(
-            _("code %(code)s does not nest under parent %(parent)s")
-            % {"code": code, "parent": parent_code}
+            _("代码%(code)s不属于上级%(parent)s") % {"code": code, "parent": parent_code}
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -11,14 +13,22 @@ from bastion.geo.models import Household, Region
 
 
 def region_list(
-    *, user, level: str | None = None, parent: Region | None = None, q: str = ""
+    *,
+    user,
+    level: str | None = None,
+    parent: Region | None = None,
+    q: str = "",
+    within: str | None = None,
 ) -> QuerySet[Region]:
-    """Regions the user may see, optionally one level, the children of `parent`, or matching `q`."""
+    """Regions the user may see, optionally one level, the children of `parent`, those under
+    the region path `within` (inclusive), or matching `q` (name fragment or code prefix)."""
     qs = restrict_regions(Region.objects.all(), user, Perm.REGION_VIEW)
     if level:
         qs = qs.filter(level=level)
     if parent is not None:
         qs = qs.filter(parent=parent)
+    if within:
+        qs = qs.filter(path__startswith=within)
     if q:
         qs = qs.filter(name__icontains=q) | qs.filter(code__startswith=q)
     return qs.order_by("path")
@@ -34,6 +44,15 @@ def region_get(*, user, public_id=None, code: str | None = None) -> Region:
         raise Http404 from exc
 
 
+def region_get_by_key(*, user, key: str) -> Region:
+    """One region by code or public id (whichever `key` looks like); Http404 otherwise."""
+    try:
+        public_id = uuid.UUID(key)
+    except ValueError:
+        return region_get(user=user, code=key)
+    return region_get(user=user, public_id=public_id)
+
+
 def region_children(*, user, region: Region) -> QuerySet[Region]:
     """Children of a visible region, with how many children each has."""
     return region_list(user=user, parent=region).annotate(child_count=Count("children"))
@@ -46,10 +65,15 @@ def region_ancestors(region: Region) -> list[Region]:
     return [found[c] for c in codes if c in found]
 
 
-def household_list(*, user, grid: Region | None = None) -> QuerySet[Household]:
+def household_list(
+    *, user, grid: Region | None = None, within: str | None = None
+) -> QuerySet[Household]:
+    """Households the user may see: of one grid, or under the region path `within`."""
     qs = restrict_households(Household.objects.all(), user)
     if grid is not None:
         qs = qs.filter(region=grid)
+    if within:
+        qs = qs.filter(path__startswith=within)
     return qs.select_related("region", "building", "address")
 
 

@@ -10,7 +10,11 @@ from importlib import import_module
 
 from bastion.core.indicators import Indicator
 
-INDICATOR_MODULES = ["bastion.geo.indicators", "bastion.people.indicators"]
+INDICATOR_MODULES = [
+    "bastion.geo.indicators",
+    "bastion.people.indicators",
+    "bastion.monitoring.indicators",
+]
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,1 @@
+"""Bastion's benchmark suite (not tests): `python -m benchmarks` or `make bench`."""

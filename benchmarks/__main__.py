@@ -1,0 +1,3 @@
+from benchmarks.roster import main
+
+raise SystemExit(main())

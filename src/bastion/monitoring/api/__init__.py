@@ -1,0 +1,7 @@
+"""The monitoring API: one Router mounted at /api/v1/monitoring/."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,264 @@
+"""Web pages of the person registry: person page, people search, roster and region imports."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from bastion.access.roles import Perm
+from bastion.access.scoping import has_perm
+from bastion.core.importing import ImportMode
+from bastion.geo.selectors import region_ancestors, region_get, region_list
+from bastion.people import services
+from bastion.people.forms import ImportRunForm, ImportUploadForm, PersonSearchForm
+from bastion.people.models import ImportJob
+from bastion.people.selectors import person_get, person_list
+
+PAGE_SIZE = 30
+
+
+@login_required
+def person_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """One person, masked, with household members and tags; a reveal form for PII_REVEAL."""
+    user = request.user
+    person = person_get(user=user, public_id=public_id)
+    members = []
+    if person.household_id:
+        members = list(
+            person_list(user=user, household=person.household)
+            .exclude(pk=person.pk)
+            .order_by("name", "id")
+        )
+    ancestors = region_ancestors(person.region) if person.region_id else []
+    if ancestors:
+        visible = set(
+            region_list(user=user)
+            .filter(code__in=[a.code for a in ancestors])
+            .values_list("code", flat=True)
+        )
+        for a in ancestors:
+            a.hidden = a.code not in visible
+    return render(
+        request,
+        "people/person.html",
+        {
+            "person": person,
+            "members": members,
+            "ancestors": ancestors,
+            "can_reveal": has_perm(user, Perm.PII_REVEAL),
+        },
+    )
+
+
+SEARCH_SESSION_KEY = "people_search_q"
+
+
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    """People in scope, filtered by name/ID/phone, region and tag; masked and paginated.
+
+    The search box posts: the text (a name, an ID or phone number) is kept in the
+    session, so personal data never lands in a URL or an access log. Region and tag
+    stay in the query string (?region=&tag=), which links may also carry; a plain
+    ?q= still works for scripts.
+    """
+    user = request.user
+    if request.method == "POST":
+        form = PersonSearchForm(request.POST)
+        if form.is_valid():
+            request.session[SEARCH_SESSION_KEY] = form.cleaned_data["q"]
+            params = {"saved": "1"} if form.cleaned_data["q"] else {}
+            if form.cleaned_data["region"]:
+                params["region"] = form.cleaned_data["region"]
+            if form.cleaned_data["tag"]:
+                params["tag"] = form.cleaned_data["tag"].code
+            return redirect(f"{reverse('people:list')}?{urlencode(params)}")
+    else:
+        data = request.GET.copy()
+        if "q" not in data and data.get("saved"):
+            data["q"] = request.session.get(SEARCH_SESSION_KEY, "")
+        form = PersonSearchForm(data or None)
+    region = None
+    filters: dict = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["region"]:
+            region = region_get(user=user, code=data["region"])
+            filters["region_path"] = region.path
+        if data["tag"]:
+            filters["tag"] = data["tag"].code
+        filters["q"] = data["q"]
+    people = person_list(user=user, **filters).order_by("path", "name", "id")
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    q = filters.get("q", "")
+    return render(
+        request,
+        "people/list.html",
+        {
+            "form": form,
+            "page": page,
+            "region": region,
+            "searched": bool(filters.get("q") or filters.get("tag") or region),
+            # Never echo an identifier back into the page; names are fine.
+            "q_shown": "" if any(ch.isdigit() for ch in q) else q,
+            "q_is_number": any(ch.isdigit() for ch in q),
+        },
+    )
+
+
+# --- Imports (rosters and region trees) -------------------------------------------
+
+IMPORT_PERMS = {
+    ImportJob.Kind.PEOPLE: Perm.PERSON_IMPORT,
+    ImportJob.Kind.REGIONS: Perm.REGION_IMPORT,
+}
+ERRORS_SHOWN = 200
+
+
+def _require_import_perm(user, kind: str) -> None:
+    if not has_perm(user, IMPORT_PERMS[kind]):
+        raise Http404
+
+
+def _job_of(request: HttpRequest, public_id) -> ImportJob:
+    """An import job is visible only to the user who uploaded it."""
+    try:
+        return ImportJob.objects.select_related("default_grid").get(
+            public_id=public_id, created_by=request.user
+        )
+    except ImportJob.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def import_upload(request: HttpRequest, kind: str = ImportJob.Kind.PEOPLE) -> HttpResponse:
+    """Upload a file; the dry run follows at once and the preview page shows its outcome."""
+    user = request.user
+    _require_import_perm(user, kind)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=user, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(
+                actor=user,
+                uploaded_file=form.cleaned_data["file"],
+                kind=kind,
+                default_grid=form.cleaned_data.get("default_grid"),
+            )
+            services.import_job_preview(actor=user, job=job)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("people:import_job", public_id=job.public_id)
+    return render(
+        request,
+        "people/import_upload.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": ImportJob.Kind(kind).label,
+            "can_import_regions": has_perm(user, Perm.REGION_IMPORT),
+            "can_import_people": has_perm(user, Perm.PERSON_IMPORT),
+        },
+    )
+
+
+def _job_context(job: ImportJob) -> dict:
+    report = job.report or {}
+    errors = report.get("errors") or []
+    return {
+        "job": job,
+        "report": report,
+        "errors": errors[:ERRORS_SHOWN],
+        "errors_more": max(report.get("error_count", len(errors)) - ERRORS_SHOWN, 0),
+        "has_errors": bool(report.get("error_count") or report.get("file_error")),
+        "percent": _percent(job),
+        "modes": ImportMode,
+    }
+
+
+def _percent(job: ImportJob) -> int:
+    if not job.total_rows:
+        return 0
+    return min(100, round(100 * job.rows_done / job.total_rows))
+
+
+@login_required
+def import_job(request: HttpRequest, public_id) -> HttpResponse:
+    """Preview (after the dry run), progress (while running) or result (when finished)."""
+    job = _job_of(request, public_id)
+    templates = {
+        ImportJob.Status.PREVIEWED: "people/import_preview.html",
+        ImportJob.Status.DONE: "people/import_result.html",
+        ImportJob.Status.FAILED: "people/import_result.html",
+    }
+    template = templates.get(job.status, "people/import_running.html")
+    return render(request, template, _job_context(job))
+
+
+@login_required
+@require_POST
+def import_run(request: HttpRequest, public_id) -> HttpResponse:
+    """Run the previewed import in the chosen mode; all-or-nothing refuses a file with errors."""
+    job = _job_of(request, public_id)
+    _require_import_perm(request.user, job.kind)
+    form = ImportRunForm(request.POST)
+    target = reverse("people:import_job", kwargs={"public_id": job.public_id})
+    if not form.is_valid() or job.status != ImportJob.Status.PREVIEWED:
+        messages.error(request, _("这个导入任务不能再执行。"))
+        return _redirect(request, target)
+    mode = form.cleaned_data["mode"]
+    if mode == ImportMode.ALL_OR_NOTHING and _job_context(job)["has_errors"]:
+        messages.error(
+            request, _("文件中有错误行，不能全部导入；请修正后重新上传，或选择仅导入有效行。")
+        )
+        return _redirect(request, target)
+    try:
+        services.import_job_run(actor=request.user, job=job, mode=mode)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _redirect(request, target)
+
+
+def _redirect(request: HttpRequest, target: str) -> HttpResponse:
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@login_required
+def import_progress(request: HttpRequest, public_id) -> HttpResponse:
+    """The progress fragment polled by htmx; once finished it sends the browser to the result."""
+    job = _job_of(request, public_id)
+    if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
+        target = reverse("people:import_job", kwargs={"public_id": job.public_id})
+        if request.htmx:
+            return HttpResponseClientRedirect(target)
+        return redirect(target)
+    return render(request, "people/_import_progress.html", _job_context(job))
+
+
+@login_required
+def import_errors(request: HttpRequest, public_id) -> FileResponse:
+    """The error workbook: every rejected row with its row number, column and reason."""
+    job = _job_of(request, public_id)
+    path = services.import_job_error_workbook(job)
+    if not path:
+        raise Http404
+    stem = PurePath(job.filename).stem or "import"
+    return FileResponse(
+        open(path, "rb"),  # FileResponse closes it
+        as_attachment=True,
+        filename=f"{stem}-{_('错误行')}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
