@@ -71,3 +71,11 @@ def test_as_of_leaves_out_later_records(county):
     scope = Scope(user=county.command)
     for code in ("regions", "grids", "households", "people", "people_by_tag"):
         assert get_indicator(code).count(scope, before) == 0
+
+
+def test_region_counts_leave_out_the_ancestors_above_the_users_grant(county):
+    # The outsider holds grid B1-1: she sees the county and town B in breadcrumbs,
+    # but she answers for one grid, so that is all the figure counts.
+    scope = Scope(user=county.outsider)
+    codes = set(get_indicator("regions").records(scope, now()).values_list("code", flat=True))
+    assert codes == {county.grid_b1_1.code}

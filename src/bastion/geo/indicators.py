@@ -12,8 +12,10 @@ from bastion.geo.selectors import household_list, region_list
 
 
 def regions(scope: Scope, as_of: dt.datetime) -> QuerySet[Region]:
-    """Regions visible in the scope that existed at `as_of`."""
-    return region_list(user=scope.user, within=scope.region_path).filter(created_at__lte=as_of)
+    """Regions in the user's subtrees (not the ancestors above them) that existed at `as_of`."""
+    return region_list(user=scope.user, within=scope.region_path, subtrees_only=True).filter(
+        created_at__lte=as_of
+    )
 
 
 def grids(scope: Scope, as_of: dt.datetime) -> QuerySet[Region]:

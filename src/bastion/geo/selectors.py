@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from bastion.access.roles import Perm
-from bastion.access.scoping import restrict_households, restrict_regions
+from bastion.access.scoping import restrict_by_path, restrict_households, restrict_regions
 from bastion.geo.models import Household, Region
 
 
@@ -19,10 +19,18 @@ def region_list(
     parent: Region | None = None,
     q: str = "",
     within: str | None = None,
+    subtrees_only: bool = False,
 ) -> QuerySet[Region]:
     """Regions the user may see, optionally one level, the children of `parent`, those under
-    the region path `within` (inclusive), or matching `q` (name fragment or code prefix)."""
-    qs = restrict_regions(Region.objects.all(), user, Perm.REGION_VIEW)
+    the region path `within` (inclusive), or matching `q` (name fragment or code prefix).
+
+    The user sees the ancestors of her regions too (for breadcrumbs); `subtrees_only`
+    leaves them out, for counting what she answers for.
+    """
+    if subtrees_only:
+        qs = restrict_by_path(Region.objects.all(), user, Perm.REGION_VIEW)
+    else:
+        qs = restrict_regions(Region.objects.all(), user, Perm.REGION_VIEW)
     if level:
         qs = qs.filter(level=level)
     if parent is not None:
