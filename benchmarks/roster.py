@@ -276,7 +276,9 @@ def _run_child(env: dict, measure: str, path: Path) -> dict:
 
 def _setup(env: dict) -> None:
     subprocess.run(
-        [sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"], env=env, check=True
+        [sys.executable, "-m", "django", "migrate", "--noinput", "--skip-checks", "-v", "0"],
+        env=env,
+        check=True,
     )
     code = (
         "import django; django.setup(); from benchmarks.roster import ensure_grids; ensure_grids()"

@@ -146,7 +146,8 @@ def test_command_imports_regions(county, tmp_path, capsys):
 
     path = tmp_path / "regions.csv"
     path.write_text(
-        "代码,名称,上级代码,级别\n430121001001003,松雅第三网格,430121001001,网格\n", encoding="utf-8"
+        "代码,名称,上级代码,级别\n430121001001003,松雅第三网格,430121001001,网格\n",
+        encoding="utf-8",
     )
     call_command("import", "regions", str(path))
     assert Region.objects.filter(code="430121001001003").exists()

@@ -31,13 +31,16 @@ class Perm:
     ASSIGNMENT_MANAGE = "access.assign"
     AUDIT_VIEW = "access.audit"
     INDICATOR_VIEW = "reports.view"
+    POLICY_MANAGE = "monitoring.policy"  # observation policies, team templates, risk areas
 
 
 _FIELD = {Perm.REGION_VIEW, Perm.PERSON_VIEW, Perm.PERSON_CHANGE, Perm.INDICATOR_VIEW}
 _OFFICER = _FIELD | {Perm.PERSON_IMPORT, Perm.PII_REVEAL, Perm.ASSIGNMENT_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.COUNTY_COMMAND: frozenset(_OFFICER | {Perm.REGION_CHANGE, Perm.REGION_IMPORT}),
+    Role.COUNTY_COMMAND: frozenset(
+        _OFFICER | {Perm.REGION_CHANGE, Perm.REGION_IMPORT, Perm.POLICY_MANAGE}
+    ),
     Role.ORG_DEPARTMENT: frozenset({Perm.REGION_VIEW, Perm.INDICATOR_VIEW}),
     Role.TOWN_OFFICER: frozenset(_OFFICER | {Perm.REGION_CHANGE}),
     Role.COMMUNITY_OFFICER: frozenset(_OFFICER),

@@ -336,6 +336,7 @@ def build_demo(
             if progress:
                 progress(1)
         logins = create_demo_users(actor=admin)
+        logins += _seed_monitoring(rng)
     levels = Counter(
         Region.objects.filter(path__startswith=f"{names.COUNTY_CODE}/").values_list(
             "level", flat=True
@@ -347,4 +348,19 @@ def build_demo(
         people=writer.count,
         seconds=time.monotonic() - started,
         logins=logins,
+    )
+
+
+def _seed_monitoring(rng: random.Random) -> list:
+    """The monitoring demo (observations, teams, follow-ups), dated relative to now."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from bastion.monitoring.demo import seed_monitoring
+
+    return seed_monitoring(
+        rng=rng,
+        county=Region.objects.get(code=names.COUNTY_CODE),
+        users=list(get_user_model().objects.values_list("username", flat=True)),
+        now=timezone.now(),
     )

@@ -1,1 +1,141 @@
-INDICATORS: list = []
+"""Indicators owned by monitoring. Each figure is defined once in selectors/monitor.py:
+`records` is `monitor_records(key)` and the count is `monitor_counts()["totals"][key]`,
+the same functions the monitoring view and the API read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from bastion.core.indicators import Indicator, Scope
+from bastion.monitoring.selectors.monitor import monitor_counts, monitor_records
+
+
+def _records(key: str):
+    def records(scope: Scope, as_of: dt.datetime) -> QuerySet:
+        return monitor_records(user=scope.user, key=key, region_path=scope.region_path, now=as_of)
+
+    records.__name__ = f"{key}_records"
+    return records
+
+
+def _count(key: str):
+    def count(scope: Scope, as_of: dt.datetime) -> int:
+        return monitor_counts(user=scope.user, region_path=scope.region_path, now=as_of)["totals"][
+            key
+        ]
+
+    return count
+
+
+def under_observation_by_category(scope: Scope, as_of: dt.datetime) -> list[tuple[str, str, int]]:
+    """(policy category, its name, people under observation) for every policy."""
+    counts = monitor_counts(user=scope.user, region_path=scope.region_path, now=as_of)
+    return [(p.category, p.name_zh, c["under"]) for p, c in counts["by_category"]]
+
+
+_DEFS = [
+    (
+        "under",
+        "monitoring_under_observation",
+        "观察中人数",
+        "People under observation",
+        "人",
+        "people",
+        "People under home observation at the moment (by category).",
+    ),
+    (
+        "new",
+        "monitoring_new_today",
+        "今日新增观察",
+        "New observations today",
+        "人",
+        "people",
+        "Observations registered today (local day of the as-of time).",
+    ),
+    (
+        "released",
+        "monitoring_released_today",
+        "今日解除观察",
+        "Released today",
+        "人",
+        "people",
+        "Observations released today.",
+    ),
+    (
+        "due",
+        "monitoring_followups_due",
+        "今日待随访",
+        "Follow-ups due today",
+        "人",
+        "people",
+        "People whose follow-ups today are still open before the cut-off hour.",
+    ),
+    (
+        "done",
+        "monitoring_followups_done",
+        "今日已随访",
+        "Follow-ups done today",
+        "人",
+        "people",
+        "People whose follow-ups today are all recorded.",
+    ),
+    (
+        "overdue",
+        "monitoring_followups_overdue",
+        "今日逾期未随访",
+        "Follow-ups overdue today",
+        "人",
+        "people",
+        "People whose follow-ups today are still open after the cut-off hour.",
+    ),
+    (
+        "abnormal",
+        "monitoring_abnormal_today",
+        "今日异常",
+        "Abnormal today",
+        "人",
+        "people",
+        "People under observation with a fever or symptom recorded today.",
+    ),
+    (
+        "fever_alerts",
+        "monitoring_fever_alerts_open",
+        "未处置发热预警",
+        "Open fever alerts",
+        "条",
+        "alerts",
+        "Fever alerts not yet resolved.",
+    ),
+    (
+        "services",
+        "monitoring_services_open",
+        "未完成居家服务",
+        "Open home-service requests",
+        "条",
+        "requests",
+        "Home-service requests not yet done or cancelled.",
+    ),
+]
+
+# Pages showing one record behind a figure (reports reverses them with public_id).
+_RECORD_VIEWS = {"fever_alerts": "monitoring:alert_detail", "services": ""}
+
+INDICATORS = [
+    Indicator(
+        code=code,
+        name_zh=name_zh,
+        name_en=name_en,
+        unit_zh=unit_zh,
+        unit_en=unit_en,
+        description=description,
+        records=_records(key),
+        count_fn=_count(key),
+        breakdown=under_observation_by_category if key == "under" else None,
+        record_view=_RECORD_VIEWS.get(key, "monitoring:timeline"),
+        tags=("monitoring",),
+    )
+    for key, code, name_zh, name_en, unit_zh, unit_en, description in _DEFS
+]

@@ -2,5 +2,12 @@
 
 from __future__ import annotations
 
+from django.urls import path
+
+from bastion.monitoring.views import selfreport
+
 app_name = "selfreport"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:token>/", selfreport.page, name="page"),
+    path("<str:token>/service/", selfreport.service, name="service"),
+]

@@ -150,7 +150,9 @@ def extend_observation(request, public_id: UUID, payload: ExtendIn):
 
     user = api_user(request)
     observation = observation_for(user, public_id)
-    observation_extend(actor=user, observation=observation, days=payload.days, reason=payload.reason)
+    observation_extend(
+        actor=user, observation=observation, days=payload.days, reason=payload.reason
+    )
     return observation_for(user, public_id)
 
 

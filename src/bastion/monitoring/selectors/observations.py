@@ -97,9 +97,7 @@ def observation_can_change(user, observation: Observation) -> bool:
 
 def observation_team(observation: Observation) -> list[TeamMember]:
     """The team's filled seats in template order."""
-    return list(
-        observation.team.select_related("seat", "user").order_by("seat__order", "seat__id")
-    )
+    return list(observation.team.select_related("seat", "user").order_by("seat__order", "seat__id"))
 
 
 def household_observations(*, user, observation: Observation) -> list[Observation]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from bastion.access.models import Assignment, AssignmentKind, User
 from bastion.access.services import assignment_create, assignment_delete, notify
 from bastion.core.audit import Action, audit_record
+from bastion.core.masking import mask_name
 from bastion.monitoring.models import (
     Observation,
     ObservationStatus,
@@ -19,9 +20,8 @@ from bastion.monitoring.models import (
 
 
 def _ancestor_paths(path: str) -> list[str]:
-    """'/a/b/c/' -> ['/a/', '/a/b/', '/a/b/c/']."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    """'a/b/c/' -> ['a/', 'a/b/', 'a/b/c/'] (each region's path ends with a slash)."""
+    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
 
 
 def team_propose(*, observation: Observation) -> list[tuple[TeamTemplateRole, User | None]]:
@@ -52,8 +52,7 @@ def _sync_person_access(
     on any active team of that person loses it (team seats are what the assignment is for)."""
     person = observation.person
     current = {
-        a.user_id: a
-        for a in Assignment.objects.filter(kind=AssignmentKind.PERSON, person=person)
+        a.user_id: a for a in Assignment.objects.filter(kind=AssignmentKind.PERSON, person=person)
     }
     for user in added:
         if user.pk not in current:
@@ -128,7 +127,7 @@ def team_set(*, actor, observation: Observation, members: dict[str, User | None]
             recipient=user,
             title=_("您已加入%(name)s的责任组（%(seat)s）")
             % {
-                "name": observation.person.name,
+                "name": mask_name(observation.person.name),
                 "seat": "、".join(seats[c].label_zh for c, u in members.items() if u == user),
             },
             link=_observation_link(observation),
@@ -145,9 +144,6 @@ def team_notify(*, observation: Observation, title: str, body: str = "", level: 
 
 
 def _observation_link(observation: Observation) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("monitoring:observation", args=[observation.public_id])
-    except NoReverseMatch:
-        return ""
+    """The observation page (monitoring:observation); built, not reversed, so services
+    do not load the URL configuration."""
+    return f"/monitoring/observations/{observation.public_id}/"

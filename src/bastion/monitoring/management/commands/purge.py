@@ -1,0 +1,70 @@
+"""`bastion purge [--dry-run] [--now ISO]`: apply the observation policies' retention.
+
+Run with --dry-run first: it prints what would be purged and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from bastion.monitoring.services.purge import observations_purge
+
+TABLE_LABELS = {
+    "followups": _l("随访记录"),
+    "alerts": _l("预警"),
+    "service_requests": _l("居家服务"),
+    "team_members": _l("责任组席位"),
+    "extensions": _l("延期记录"),
+    "selfreport_tokens": _l("自报链接"),
+}
+
+
+def parse_now(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(_("--now 不是有效的 ISO 时间：%(v)s") % {"v": value}) from exc
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)  # read in the local zone (Asia/Shanghai)
+    return moment
+
+
+class Command(BaseCommand):
+    help = "Delete or anonymize observation data past each policy's retention after release."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would be purged, write nothing"
+        )
+        parser.add_argument("--now", help="pretend it is this ISO time (default: now)")
+
+    def handle(self, *args, dry_run: bool, now: str | None, **options):
+        moment = parse_now(now) if now else timezone.now()
+        report = observations_purge(actor=None, now=moment, dry_run=dry_run)
+        heading = _("试运行（未做任何修改）") if dry_run else _("已清理")
+        self.stdout.write(self.style.MIGRATE_HEADING(heading))
+        for entry in report.policies:
+            self.stdout.write(
+                _("%(name)s（%(cat)s，保留 %(days)d 天，截止 %(cutoff)s）：观察对象 %(n)d 条")
+                % {
+                    "name": entry.name,
+                    "cat": entry.category,
+                    "days": entry.retention_days,
+                    "cutoff": timezone.localtime(entry.cutoff).strftime("%Y-%m-%d %H:%M"),
+                    "n": entry.observations,
+                }
+            )
+            for table, label in TABLE_LABELS.items():
+                if entry.deleted.get(table):
+                    self.stdout.write(f"    {label} ({table}): {entry.deleted[table]}")
+        totals = report.deleted
+        summary = _("合计：观察对象 %(n)d 条匿名化，删除 %(rows)d 行") % {
+            "n": report.observations,
+            "rows": sum(v for k, v in totals.items() if k != "selfreport_tokens"),
+        }
+        self.stdout.write(self.style.SUCCESS(summary) if not dry_run else summary)

@@ -1,0 +1,330 @@
+"""The monitoring view's figures for a region, and the people behind each figure.
+
+Every figure has ONE definition here, used by the monitoring view, the indicators
+(and through them the API): `monitor_counts` computes all figures at once with a
+constant number of aggregate queries (one pass over the scoped observations joined to
+today's follow-up counts, grouped by policy, child region and origin), and
+`monitor_records` returns the records behind one figure. Tests hold the two equal.
+
+Figures at `now` (a day is the local Asia/Shanghai day of `now`):
+- under: registered by now and not ended by now (status active, or ended after now);
+- new / released: registered today / released today (up to now);
+- due / overdue / done: people whose period covers today, by today's counted
+  follow-ups (schedule.py rule) against policy.followups_per_day and the cut-off hour;
+- abnormal: people under observation with a counted abnormal follow-up today;
+- fever_alerts: fever alerts open at now; services: service requests open at now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+
+from bastion.access.roles import Perm
+from bastion.access.scoping import region_paths
+from bastion.geo.models import Region
+from bastion.monitoring.models import (
+    Alert,
+    AlertKind,
+    FollowUp,
+    Observation,
+    ObservationStatus,
+    Policy,
+    ServiceRequest,
+    ServiceStatus,
+)
+from bastion.monitoring.schedule import (
+    counted_followups_q,
+    local_now,
+    period_last_date_expression,
+)
+from bastion.monitoring.selectors.observations import observation_list
+
+OBSERVATION_KEYS = ("under", "new", "released", "due", "done", "overdue", "abnormal")
+RECORD_KEYS = ("fever_alerts", "services")
+KEYS = OBSERVATION_KEYS + RECORD_KEYS
+OPEN_SERVICE = (ServiceStatus.OPEN, ServiceStatus.ASSIGNED, ServiceStatus.IN_PROGRESS)
+
+
+def _day_bounds(now: dt.datetime) -> tuple[dt.date, dt.datetime]:
+    local = local_now(now)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return local.date(), start
+
+
+def _scoped(user, region_path: str | None) -> QuerySet[Observation]:
+    return observation_list(user=user, region_path=region_path).select_related(None).order_by()
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(KEYS, 0)
+
+
+# --- Counts ---------------------------------------------------------------------------
+
+
+def child_regions(*, user, region: Region | None) -> list[Region]:
+    """The rows of the children table: the region's children, or the user's top regions."""
+    if region is not None:
+        return list(Region.objects.filter(parent=region).order_by("path"))
+    paths = region_paths(user, Perm.PERSON_VIEW)
+    if paths is None:
+        return list(Region.objects.filter(parent__isnull=True).order_by("path"))
+    return list(Region.objects.filter(path__in=paths).order_by("path"))
+
+
+def _bucket_sql(children: list[Region]) -> tuple[str, list]:
+    """SQL for "which child region's path prefixes o.opath" ('' when none)."""
+    if not children:
+        return "''", []
+    lengths = sorted({len(c.path) for c in children})
+    if len(lengths) == 1:
+        return f"SUBSTR(o.opath, 1, {lengths[0]})", []
+    whens = []
+    params: list = []
+    for length in lengths:
+        group = [c.path for c in children if len(c.path) == length]
+        marks = ", ".join(["%s"] * len(group))
+        whens.append(
+            f"WHEN SUBSTR(o.opath, 1, {length}) IN ({marks}) THEN SUBSTR(o.opath, 1, {length})"
+        )
+        params += group
+    return f"CASE {' '.join(whens)} ELSE '' END", params
+
+
+def monitor_counts(
+    *,
+    user,
+    region_path: str | None = None,
+    now: dt.datetime | None = None,
+    children: list[Region] | None = None,
+) -> dict:
+    """All figures for the user's scope under `region_path`, at `now`.
+
+    Returns {"totals": {key: n}, "by_category": [(policy, {key: n})],
+    "by_origin": [(origin, {key: n})], "children": [(region, {key: n})]}.
+    Queries: policies, observations (one aggregate), alerts, services.
+    """
+    now = now or timezone.now()
+    today, day_start = _day_bounds(now)
+    hour = local_now(now).hour
+    children = children or []
+    ops = connection.ops
+    d_now = ops.adapt_datetimefield_value(now)
+    d_start = ops.adapt_datetimefield_value(day_start)
+    d_today = ops.adapt_datefield_value(today)
+
+    scoped = (
+        _scoped(user, region_path)
+        .filter(created_at__lte=now)
+        .filter(Q(status=ObservationStatus.ACTIVE) | Q(ended_at__gte=day_start))
+        .annotate(period_last=period_last_date_expression())
+        .values(
+            oid=F("id"),
+            opolicy=F("policy_id"),
+            oorigin=F("origin"),
+            opath=F("path"),
+            ostatus=F("status"),
+            ocreated=F("created_at"),
+            oended=F("ended_at"),
+            ostarts=F("starts_on"),
+            olast=F("period_last"),
+        )
+    )
+    inner_sql, inner_params = scoped.query.sql_with_params()
+    bucket, bucket_params = _bucket_sql(children)
+    fu = FollowUp._meta.db_table
+    path_filter = ""
+    path_params: list = []
+    if region_path:
+        path_filter = f" AND SUBSTR(f.path, 1, {len(region_path)}) = %s"
+        path_params = [region_path]
+    # Only table names, fixed fragments and lengths are interpolated; values are params.
+    today_sql = (
+        f"SELECT f.observation_id AS obs_id, COUNT(*) AS n, "  # noqa: S608
+        f"MAX(CASE WHEN f.abnormal THEN 1 ELSE 0 END) AS ab FROM {fu} f "
+        f"WHERE f.local_date = %s{path_filter} AND NOT EXISTS "
+        f"(SELECT 1 FROM {fu} c WHERE c.corrects_id = f.id) GROUP BY f.observation_id"
+    )
+    under = "(o.ocreated <= %s AND (o.ostatus = 'active' OR o.oended > %s))"
+    expected = f"({under} AND o.ostarts <= %s AND o.olast >= %s)"
+    n = "COALESCE(t.n, 0)"
+    sql = (
+        f"SELECT o.opolicy, {bucket} AS bucket, o.oorigin, "  # noqa: S608
+        f"SUM(CASE WHEN {under} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN o.ocreated >= %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN o.ostatus = 'released' AND o.oended >= %s AND o.oended <= %s "
+        f"THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {expected} AND {n} < p.followups_per_day AND p.cutoff_hour > %s "
+        f"THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {expected} AND {n} >= p.followups_per_day THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {expected} AND {n} < p.followups_per_day AND p.cutoff_hour <= %s "
+        f"THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {under} AND t.ab = 1 THEN 1 ELSE 0 END) "
+        f"FROM ({inner_sql}) o "
+        f"JOIN {Policy._meta.db_table} p ON p.id = o.opolicy "
+        f"LEFT JOIN ({today_sql}) t ON t.obs_id = o.oid "
+        "GROUP BY 1, 2, 3"
+    )
+    u = [d_now, d_now]
+    e = [*u, d_today, d_today]
+    params = [
+        *bucket_params,
+        *u,
+        d_start,
+        d_start,
+        d_now,
+        *e,
+        hour,
+        *e,
+        *e,
+        hour,
+        *u,
+        *inner_params,
+        d_today,
+        *path_params,
+    ]
+    totals = _zero()
+    by_policy: dict[int, dict[str, int]] = defaultdict(_zero)
+    by_origin: dict[str, dict[str, int]] = defaultdict(_zero)
+    by_child: dict[str, dict[str, int]] = defaultdict(_zero)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for policy_id, child_path, origin, *values in cursor.fetchall():
+            for key, value in zip(OBSERVATION_KEYS, values, strict=True):
+                value = int(value or 0)
+                totals[key] += value
+                by_policy[policy_id][key] += value
+                by_origin[origin or ""][key] += value
+                by_child[child_path or ""][key] += value
+
+    child_len = {len(c.path) for c in children}
+    for key, qs in (
+        ("fever_alerts", _open_fever_alerts(user, region_path, now)),
+        ("services", _open_services(user, region_path, now)),
+    ):
+        if len(child_len) == 1:
+            rows = (
+                qs.annotate(bucket=Substr("path", 1, next(iter(child_len))))
+                .values("bucket")
+                .annotate(n=Count("pk"))
+                .values_list("bucket", "n")
+            )
+        else:
+            rows = qs.values("path").annotate(n=Count("pk")).values_list("path", "n")
+        for path, count in rows:
+            totals[key] += count
+            if len(child_len) == 1:
+                by_child[path][key] += count
+            else:
+                for child in children:
+                    if path.startswith(child.path):
+                        by_child[child.path][key] += count
+                        break
+
+    policies = Policy.objects.order_by("category")
+    return {
+        "totals": totals,
+        "by_category": [
+            (policy, by_policy[policy.pk])
+            for policy in policies
+            if policy.pk in by_policy or policy.active
+        ],
+        "by_origin": sorted(
+            ((origin, v) for origin, v in by_origin.items() if v["under"] or v["new"]),
+            key=lambda item: (-item[1]["under"], item[0]),
+        ),
+        "children": [(child, by_child.get(child.path, _zero())) for child in children],
+    }
+
+
+# --- Records (drill-down) --------------------------------------------------------------
+
+
+def _open_fever_alerts(user, region_path, now) -> QuerySet[Alert]:
+    visible = _scoped(user, region_path).values("pk")
+    return (
+        Alert.objects.filter(observation__in=visible, kind=AlertKind.FEVER, raised_at__lte=now)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=now))
+        .order_by()
+    )
+
+
+def _open_services(user, region_path, now) -> QuerySet[ServiceRequest]:
+    visible = _scoped(user, region_path).values("pk")
+    return (
+        ServiceRequest.objects.filter(observation__in=visible, created_at__lte=now)
+        .filter(Q(status__in=OPEN_SERVICE) | Q(done_at__gt=now))
+        .order_by()
+    )
+
+
+def monitor_records(
+    *,
+    user,
+    key: str,
+    region_path: str | None = None,
+    now: dt.datetime | None = None,
+    category: str | None = None,
+    origin: str | None = None,
+) -> QuerySet:
+    """The records behind one figure: Observations, or Alerts / ServiceRequests for
+    fever_alerts / services. Same definitions as `monitor_counts`.
+    """
+    now = now or timezone.now()
+    today, day_start = _day_bounds(now)
+    if key == "fever_alerts":
+        qs = _open_fever_alerts(user, region_path, now)
+        if category:
+            qs = qs.filter(observation__policy__category=category)
+        if origin is not None:
+            qs = qs.filter(observation__origin=origin)
+        return qs.select_related("observation__person", "observation__policy").order_by(
+            "-raised_at", "-id"
+        )
+    if key == "services":
+        qs = _open_services(user, region_path, now)
+        if category:
+            qs = qs.filter(observation__policy__category=category)
+        if origin is not None:
+            qs = qs.filter(observation__origin=origin)
+        return qs.select_related("observation__person", "assigned_to").order_by(
+            "-created_at", "-id"
+        )
+    if key not in OBSERVATION_KEYS:
+        raise ValueError(f"unknown monitor key {key!r}")
+    qs = observation_list(user=user, region_path=region_path).order_by("path", "starts_on", "id")
+    if category:
+        qs = qs.filter(policy__category=category)
+    if origin is not None:
+        qs = qs.filter(origin=origin)
+    under = Q(created_at__lte=now) & (Q(status=ObservationStatus.ACTIVE) | Q(ended_at__gt=now))
+    if key == "under":
+        return qs.filter(under)
+    if key == "new":
+        return qs.filter(created_at__gte=day_start, created_at__lte=now)
+    if key == "released":
+        return qs.filter(
+            status=ObservationStatus.RELEASED, ended_at__gte=day_start, ended_at__lte=now
+        )
+    counted_today = FollowUp.objects.filter(counted_followups_q(today), observation=OuterRef("pk"))
+    if key == "abnormal":
+        return qs.filter(under).filter(Exists(counted_today.filter(abnormal=True)))
+    n_today = counted_today.order_by().values("observation").annotate(n=Count("pk")).values("n")
+    expected = (
+        qs.filter(under)
+        .annotate(period_last=period_last_date_expression(), today_n=Coalesce(Subquery(n_today), 0))
+        .filter(starts_on__lte=today, period_last__gte=today)
+    )
+    if key == "done":
+        return expected.filter(today_n__gte=F("policy__followups_per_day"))
+    pending = expected.filter(today_n__lt=F("policy__followups_per_day"))
+    hour = local_now(now).hour
+    if key == "due":
+        return pending.filter(policy__cutoff_hour__gt=hour)
+    return pending.filter(policy__cutoff_hour__lte=hour)

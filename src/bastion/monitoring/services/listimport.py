@@ -1,0 +1,365 @@
+"""Import of the lists upper levels push down (返乡人员名单, 密接名单 ...): .xlsx or .csv.
+
+Each row registers (or merges) the person and opens an observation. A row for someone
+already under observation in that category is skipped and reported as "已在观察中",
+not rejected. The run is one transaction: a dry run, or an all-or-nothing run with a
+rejected row, rolls back at the end, so the preview is exactly what the import does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bastion.access.roles import Perm
+from bastion.access.scoping import can_on_path, restrict_by_path
+from bastion.core.audit import Action, audit_record
+from bastion.core.idnumber import IdNumberError, parse_id_number
+from bastion.core.importing import ImportMode, ImportReport
+from bastion.core.masking import mask_id_number
+from bastion.core.tabular import Column, RowError, TableError, read_table, write_error_workbook
+from bastion.geo.models import Level, Region
+from bastion.monitoring.models import Observation, ObservationStatus, Policy, Transport
+from bastion.monitoring.services.observations import observation_register
+from bastion.people.identity import id_number_index
+from bastion.people.models import Person
+from bastion.people.services import PersonInput
+
+COLUMNS = [
+    Column("name", "姓名", ("名字",), required=True),
+    Column(
+        "id_number",
+        "身份证号",
+        ("身份证号码", "公民身份号码", "证件号码", "身份证", "公民身份证号"),
+        required=True,
+    ),
+    Column("phone", "手机", ("手机号", "手机号码", "联系电话", "电话", "联系方式")),
+    Column("category", "类别", ("人员类别", "类型", "分类")),
+    Column("origin", "来源地", ("从何地来", "来自", "出发地", "来源地区"), required=True),
+    Column("arrived_on", "到达日期", ("抵达日期", "返乡日期", "到达时间", "返回日期")),
+    Column("last_contact_on", "末次接触日期", ("最后接触日期", "末次接触时间")),
+    Column("transport", "交通方式", ("交通工具", "出行方式")),
+    Column("transport_number", "车次/航班号", ("车次", "航班号", "车次航班号", "班次")),
+    Column("grid", "网格", ("所属网格", "网格编码", "网格名称")),
+]
+LABELS = {c.key: c.label for c in COLUMNS}
+# service error keys -> file columns
+FIELD_COLUMN = {
+    "name": "name",
+    "id_number": "id_number",
+    "phone": "phone",
+    "grid": "grid",
+    "origin": "origin",
+    "arrived_on": "arrived_on",
+    "last_contact_on": "last_contact_on",
+    "transport": "transport",
+    "transport_number": "transport_number",
+    "policy": "category",
+    "person": "name",
+}
+TRANSPORT_WORDS = {
+    "火车": Transport.TRAIN,
+    "高铁": Transport.TRAIN,
+    "动车": Transport.TRAIN,
+    "列车": Transport.TRAIN,
+    "航班": Transport.FLIGHT,
+    "飞机": Transport.FLIGHT,
+    "自驾": Transport.CAR,
+    "私家车": Transport.CAR,
+    "汽车": Transport.BUS,
+    "客车": Transport.BUS,
+    "大巴": Transport.BUS,
+    "其他": Transport.OTHER,
+}
+PREVIEW_ROWS = 50
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class ListImportReport(ImportReport):
+    """ImportReport plus the rows skipped because the person is already under observation."""
+
+    skipped: int = 0
+    skipped_rows: list[dict] = field(default_factory=list)
+    people_created: int = 0
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        data.update(
+            skipped=self.skipped, skipped_rows=self.skipped_rows, people_created=self.people_created
+        )
+        return data
+
+
+def parse_date(text: str) -> dt.date:
+    text = text.strip()
+    if re.fullmatch(r"\d{8}", text):
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    match = _DATE.match(text.split("T")[0].split(" ")[0])
+    if not match:
+        raise ValueError(text)
+    return dt.date(*(int(g) for g in match.groups()))
+
+
+def parse_transport(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    if text in Transport.values:
+        return text
+    for word, value in TRANSPORT_WORDS.items():
+        if word in text:
+            return value
+    raise ValueError(text)
+
+
+def _policies() -> dict[str, Policy]:
+    known: dict[str, Policy] = {}
+    for policy in Policy.objects.filter(active=True).select_related("team_template"):
+        known[policy.category] = policy
+        known[policy.name_zh] = policy
+    return known
+
+
+def _grids(actor) -> dict[str, Region]:
+    grids = restrict_by_path(Region.objects.filter(level=Level.GRID), actor, Perm.PERSON_CHANGE)
+    known: dict[str, Region] = {}
+    for grid in grids:
+        known[grid.code] = grid
+        known.setdefault(grid.name, grid)
+    return known
+
+
+@dataclass
+class _Context:
+    actor: Any
+    policies: dict[str, Policy]
+    grids: dict[str, Region]
+    default_policy: Policy | None
+    default_grid: Region | None
+    seen: dict[tuple[str, int], int] = field(default_factory=dict)
+
+
+def _parse_row(number: int, row: dict[str, str], ctx: _Context) -> tuple[dict, list[RowError]]:
+    errors: list[RowError] = []
+
+    def err(key: str, message: str) -> None:
+        errors.append(RowError(number, LABELS[key], message))
+
+    parsed: dict[str, Any] = {"name": row.get("name", ""), "phone": row.get("phone", "")}
+    try:
+        parsed["id_number"] = parse_id_number(row.get("id_number", "")).value
+    except IdNumberError as exc:
+        err("id_number", str(exc))
+    category = row.get("category", "").strip()
+    policy = ctx.policies.get(category) if category else ctx.default_policy
+    if policy is None:
+        err("category", _("未知类别：%(c)s") % {"c": category} if category else _("请填写类别"))
+    parsed["policy"] = policy
+    parsed["origin"] = row.get("origin", "").strip()
+    for key in ("arrived_on", "last_contact_on"):
+        text = row.get(key, "").strip()
+        parsed[key] = None
+        if text:
+            try:
+                parsed[key] = parse_date(text)
+            except ValueError:
+                err(key, _("日期格式不正确：%(v)s（应为 2020-01-23）") % {"v": text})
+    try:
+        parsed["transport"] = parse_transport(row.get("transport", ""))
+    except ValueError:
+        err("transport", _("未知的交通方式：%(v)s") % {"v": row.get("transport", "")})
+    parsed["transport_number"] = row.get("transport_number", "").strip()
+    grid_text = row.get("grid", "").strip()
+    parsed["grid"] = ctx.grids.get(grid_text) if grid_text else ctx.default_grid
+    if grid_text and parsed["grid"] is None:
+        err("grid", _("找不到网格或不在您的管辖范围：%(v)s") % {"v": grid_text})
+    return parsed, errors
+
+
+def _import_row(number: int, parsed: dict, ctx: _Context, report: ListImportReport) -> str:
+    """Register one valid row; returns the preview action. Raises ValidationError."""
+    policy: Policy = parsed["policy"]
+    index = id_number_index(parsed["id_number"])
+    duplicate_of = ctx.seen.get((index, policy.pk))
+    if duplicate_of:
+        raise ValidationError({"id_number": [_("与第%(n)d行重复") % {"n": duplicate_of}]})
+    existing = Person.objects.filter(id_number_index=index).first()
+    if existing is not None:
+        if not can_on_path(ctx.actor, Perm.PERSON_CHANGE, existing.path or "\0"):
+            raise ValidationError({"id_number": [_("该人员已登记在您管辖范围以外的网格")]})
+        if Observation.objects.filter(
+            person=existing, policy=policy, status=ObservationStatus.ACTIVE
+        ).exists():
+            return "skipped"
+    grid = parsed["grid"] or (existing.region if existing else None)
+    if grid is None:
+        raise ValidationError({"grid": [_("请填写网格（新人员必须归入网格）")]})
+    data = PersonInput(
+        name=parsed["name"], id_number=parsed["id_number"], phone=parsed["phone"], grid=grid
+    )
+    try:
+        observation_register(
+            actor=ctx.actor,
+            policy=policy,
+            origin=parsed["origin"],
+            person_data=data,
+            arrived_on=parsed["arrived_on"],
+            last_contact_on=parsed["last_contact_on"],
+            transport=parsed["transport"],
+            transport_number=parsed["transport_number"],
+        )
+    except PermissionDenied as exc:
+        raise ValidationError({"grid": [_("不在您的管辖范围")]}) from exc
+    ctx.seen[(index, policy.pk)] = number
+    if existing is None:
+        report.people_created += 1
+        return "created_person"
+    return "created"
+
+
+def _errors_of(number: int, exc: ValidationError) -> list[RowError]:
+    if hasattr(exc, "error_dict"):
+        return [
+            RowError(number, LABELS[FIELD_COLUMN.get(key, "name")], str(message))
+            for key, errors in exc.error_dict.items()
+            for error in errors
+            for message in error.messages
+        ]
+    return [RowError(number, LABELS["name"], m) for m in exc.messages]
+
+
+def list_import(
+    *,
+    actor,
+    source: str | Path | IO[bytes],
+    filename: str,
+    dry_run: bool = True,
+    mode: str = ImportMode.ALL_OR_NOTHING,
+    default_policy: Policy | None = None,
+    default_grid: Region | None = None,
+    error_workbook: str | Path | IO[bytes] | None = None,
+) -> ListImportReport:
+    """Dry run (default) or import a pushed-down list; writes an error workbook if asked."""
+    report = ListImportReport(dry_run=dry_run, mode=mode)
+    ctx = _Context(actor, _policies(), _grids(actor), default_policy, default_grid)
+    rejected_rows: list[tuple[int, dict[str, str], list[RowError]]] = []
+    try:
+        with transaction.atomic():
+            for number, row in read_table(source, filename=filename, columns=COLUMNS):
+                report.rows_read += 1
+                parsed, errors = _parse_row(number, row, ctx)
+                action = ""
+                if not errors:
+                    try:
+                        with transaction.atomic():
+                            action = _import_row(number, parsed, ctx, report)
+                    except ValidationError as exc:
+                        errors = _errors_of(number, exc)
+                if errors:
+                    report.rejected += 1
+                    for error in errors:
+                        report.reject(error)
+                    rejected_rows.append((number, row, errors))
+                    action = "rejected"
+                elif action == "skipped":
+                    report.skipped += 1
+                    report.skipped_rows.append(
+                        {"row": number, "name": row.get("name", ""), "message": _("已在观察中")}
+                    )
+                else:
+                    report.created += 1
+                    if action == "created":
+                        report.merged += 1
+                if len(report.preview) < PREVIEW_ROWS:
+                    report.preview.append(_preview(number, row, parsed, action, errors))
+            if dry_run or (mode == ImportMode.ALL_OR_NOTHING and report.error_count):
+                raise _Rollback
+            report.committed = True
+            audit_record(
+                actor=actor,
+                action=Action.IMPORT,
+                object_type="monitoring.observation",
+                object_repr=PurePath(filename).name[:200],
+                changes={
+                    "rows": [None, report.rows_read],
+                    "created": [None, report.created],
+                    "skipped": [None, report.skipped],
+                    "rejected": [None, report.rejected],
+                },
+            )
+    except _Rollback:
+        pass
+    except TableError as exc:
+        report.file_error = str(exc)
+    if error_workbook is not None and rejected_rows:
+        write_error_workbook(error_workbook, columns=COLUMNS, rows=rejected_rows)
+    return report
+
+
+def _preview(number: int, row: dict, parsed: dict, action: str, errors: list[RowError]) -> dict:
+    labels = {
+        "created_person": _("新建人员并登记观察"),
+        "created": _("已有人员，登记观察"),
+        "skipped": _("已在观察中，跳过"),
+        "rejected": _("有错误"),
+    }
+    policy = parsed.get("policy")
+    return {
+        "row": number,
+        "name": row.get("name", ""),
+        "id_number": mask_id_number(parsed["id_number"]) if parsed.get("id_number") else "",
+        "category": policy.name_zh if policy else row.get("category", ""),
+        "origin": row.get("origin", ""),
+        "arrived_on": row.get("arrived_on", ""),
+        "action": action,
+        "action_label": labels.get(action, ""),
+        "errors": [e.text() for e in errors],
+    }
+
+
+# --- Uploaded files between preview and confirm ----------------------------------------
+
+
+def upload_store(uploaded_file) -> tuple[str, str]:
+    """Keep an upload under MEDIA_ROOT/imports/ with a random name: (token, filename)."""
+    filename = PurePath(getattr(uploaded_file, "name", "") or "upload").name[:255]
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValidationError({"file": [_("只能上传 .xlsx 或 .csv 文件。")]})
+    directory = Path(settings.MEDIA_ROOT) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(16) + suffix
+    with open(directory / token, "wb") as out:
+        for piece in uploaded_file.chunks():
+            out.write(piece)
+    return token, filename
+
+
+def upload_path(token: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx)", token or ""):
+        raise ValidationError(_("上传的文件已失效，请重新上传"))
+    path = Path(settings.MEDIA_ROOT) / "imports" / token
+    if not path.exists():
+        raise ValidationError(_("上传的文件已失效，请重新上传"))
+    return path
+
+
+def upload_discard(token: str) -> None:
+    try:
+        upload_path(token).unlink()
+    except (ValidationError, OSError):
+        pass
