@@ -53,3 +53,13 @@ def test_english_catalogue_translates_every_message():
         if b.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in b or "#, fuzzy" in b
     ]
     assert untranslated == []
+
+
+def test_a_browser_set_to_english_still_gets_chinese_until_the_user_switches(county, login):
+    client = login(county.gridworker)
+    headers = {"HTTP_ACCEPT": "text/html,application/xhtml+xml", "HTTP_ACCEPT_LANGUAGE": "en-US,en"}
+    body = client.get(reverse("geo:home"), **headers).content.decode()
+    assert '<html lang="zh-hans">' in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("geo:home"), **headers).content.decode()
+    assert '<html lang="en">' in body
