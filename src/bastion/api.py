@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from bastion.access.api import router as access_router
+from bastion.access.api_manage import router as manage_router
 from bastion.access.apiauth import api_auth
 from bastion.core.apierrors import install_error_handlers
 from bastion.geo.api import router as geo_router
@@ -23,5 +24,6 @@ install_error_handlers(api)
 api.add_router("/regions", geo_router)
 api.add_router("/people", people_router)
 api.add_router("/", access_router)
+api.add_router("/", manage_router)
 api.add_router("/indicators", reports_router)
 api.add_router("/monitoring", monitoring_router)

@@ -8,6 +8,7 @@ from the wrapped function's annotations at runtime, and string annotations such 
 import datetime as dt
 import uuid
 
+from django.http import HttpResponse
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -115,8 +116,11 @@ def audit_list(
 
 
 @router.post("/people/{public_id}/reveal", response=RevealOut)
-def person_reveal(request, public_id: uuid.UUID, payload: RevealIn):
+def person_reveal(request, response: HttpResponse, public_id: uuid.UUID, payload: RevealIn):
+    """The clear value, audited; `no-store` keeps it out of caches and idempotency records."""
     from bastion.people.selectors import person_get
+
+    response["Cache-Control"] = "no-store"
 
     person = person_get(user=request.auth, public_id=public_id, perm=Perm.PII_REVEAL)
     value = services.pii_reveal(

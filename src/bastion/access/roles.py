@@ -29,13 +29,19 @@ class Perm:
     PERSON_IMPORT = "people.import"
     PII_REVEAL = "people.reveal"
     ASSIGNMENT_MANAGE = "access.assign"
+    USER_MANAGE = "access.users"  # create users, grant roles inside one's subtree
     AUDIT_VIEW = "access.audit"
     INDICATOR_VIEW = "reports.view"
     POLICY_MANAGE = "monitoring.policy"  # observation policies, team templates, risk areas
 
 
 _FIELD = {Perm.REGION_VIEW, Perm.PERSON_VIEW, Perm.PERSON_CHANGE, Perm.INDICATOR_VIEW}
-_OFFICER = _FIELD | {Perm.PERSON_IMPORT, Perm.PII_REVEAL, Perm.ASSIGNMENT_MANAGE}
+_OFFICER = _FIELD | {
+    Perm.PERSON_IMPORT,
+    Perm.PII_REVEAL,
+    Perm.ASSIGNMENT_MANAGE,
+    Perm.USER_MANAGE,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COUNTY_COMMAND: frozenset(

@@ -12,9 +12,11 @@ from bastion.access.scoping import scope_of
 
 
 def totp_required(user) -> bool:
-    """Does this user hold a role that needs a second factor?"""
+    """Does this user hold a role that needs a second factor (or the admin site)?"""
     if not getattr(user, "is_authenticated", False):
         return False
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return True  # the admin site and a superuser's unlimited scope need it most
     return bool(scope_of(user).roles & TOTP_ROLES)
 
 

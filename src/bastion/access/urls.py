@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from bastion.access import views
+from bastion.access.urls_manage import urlpatterns as manage_urlpatterns
 
 app_name = "access"
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<uuid:public_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("people/<uuid:public_id>/reveal/", views.reveal, name="reveal"),
+    *manage_urlpatterns,
 ]
