@@ -95,8 +95,14 @@ def test_list_filters(county, api_login):
     assert names(household=str(household.public_id)) == {"王小明"}
     assert names(tag="elderly_alone") == {"李秀英"}
     assert names(q="建国") == {"张建国"}
-    assert names(q=reveal_id_number(county.people["zhao"])) == {"赵大海"}
-    assert names(q="139 0000 1111") == {"赵大海"}
+
+    def searched(**body):
+        response = client.post(f"{PEOPLE}/search", body, content_type="application/json")
+        return {p["name"] for p in items(response)}
+
+    assert searched(q=reveal_id_number(county.people["zhao"])) == {"赵大海"}
+    assert searched(q="139 0000 1111") == {"赵大海"}
+    assert searched(q="建国", region=county.community_a1.code) == {"张建国"}
 
 
 def test_team_member_lists_only_the_person_she_answers_for(county, api_login):

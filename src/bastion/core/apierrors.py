@@ -171,8 +171,20 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(Exception)
     def on_unexpected(request, exc: Exception):
+        if _is_nul_character_error(exc):
+            # PostgreSQL cannot store U+0000 in text; the write was rolled back.
+            return respond(
+                request, 422, "validation_error", _("提交的内容含有不允许的空字符（\\u0000）")
+            )
         logger.exception("unhandled API error on %s %s", request.method, request.path)
         return respond(request, 500, "server_error", _("服务器内部错误，请稍后重试"))
+
+
+def _is_nul_character_error(exc: Exception) -> bool:
+    """PostgreSQL (psycopg) refuses text with NUL characters: a DataError or a ValueError."""
+    from django.db import DataError
+
+    return isinstance(exc, (ValueError, DataError)) and "NUL (0x00)" in str(exc)
 
 
 def _is_ours(message: str) -> bool:

@@ -4,6 +4,10 @@ The first response to (user, key) is stored (2xx and 4xx; a 5xx is rolled back a
 stored, so the client may retry). A replay returns it with `Idempotent-Replay: true`;
 the same key with another method, path or body gets 409 "idempotency_conflict".
 
+A response marked `Cache-Control: no-store` (a revealed ID or phone number) is never
+stored: its claim is dropped, so a retry runs afresh (and is audited again) instead of
+the clear value sitting in IdempotencyRecord.response_body.
+
 The claim row, the view and the stored response share one transaction: a concurrent
 duplicate blocks on the (user_id, key) unique index (PostgreSQL) or on the write lock
 (SQLite, IMMEDIATE transactions) until the first commits, then replays it.
@@ -47,6 +51,11 @@ def request_fingerprint(request) -> str:
     else:
         digest.update(request.body)
     return digest.hexdigest()
+
+
+def _no_store(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return "no-store" in cache_control.lower()
 
 
 def _replay(record: IdempotencyRecord):
@@ -114,8 +123,10 @@ class IdempotencyMiddleware:
                 # Undo the claim and whatever the failed request wrote; a retry runs afresh.
                 transaction.set_rollback(True)
                 return response
-            if response.streaming:
-                record.delete()  # a stream cannot be stored; the write itself stands
+            if response.streaming or _no_store(response):
+                # A stream cannot be stored, and a no-store body (revealed personal data)
+                # must not be: drop the claim; the write itself stands.
+                record.delete()
                 return response
             record.status_code = response.status_code
             record.response_body = response.content

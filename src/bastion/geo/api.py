@@ -26,6 +26,7 @@ from bastion.geo.selectors import household_list, region_get, region_get_by_key,
 from bastion.geo.services import region_create, region_update
 
 router = Router(tags=["regions"])
+MAX_QUERY_LENGTH = 100
 
 
 def _user(request):
@@ -64,6 +65,8 @@ def list_regions(
     q: str = "",
 ):
     """Regions the caller may see; `parent` gives one region's children, `within` its subtree."""
+    if len(q) > MAX_QUERY_LENGTH:
+        raise ValidationError({"q": _("搜索内容不能超过 %(n)d 个字") % {"n": MAX_QUERY_LENGTH}})
     user = _user(request)
     parent_region = region_get(user=user, code=parent) if parent else None
     within_path = region_get(user=user, code=within).path if within else None

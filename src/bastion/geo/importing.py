@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bastion.access.roles import Perm
-from bastion.access.scoping import can_on_path
+from bastion.access.scoping import can_on_path, restrict_regions
 from bastion.core.audit import Action, audit_record
 from bastion.core.importing import ImportMode, ImportReport
 from bastion.core.tabular import Column, RowError, TableError, read_table
@@ -191,13 +191,35 @@ def _differs(region: Region, row: _Row) -> bool:
     return row.centroid is not None and (region.centroid_lng, region.centroid_lat) != row.centroid
 
 
-def _resolve(row: _Row, by_code: dict[str, _Row], existing: dict[str, Region], actor) -> None:
-    """Find the row's parent (in the file or the database), check placement, pick the action."""
+def _hidden_codes(existing: dict[str, Region], actor) -> set[str]:
+    """Codes on file that `actor` may not see: the import must not confirm they exist."""
+    if actor is None or not existing:
+        return set()
+    visible = set(
+        restrict_regions(Region.objects.filter(code__in=list(existing)), actor).values_list(
+            "code", flat=True
+        )
+    )
+    return set(existing) - visible
+
+
+def _resolve(
+    row: _Row,
+    by_code: dict[str, _Row],
+    existing: dict[str, Region],
+    actor,
+    hidden: frozenset[str] | set[str] = frozenset(),
+) -> None:
+    """Find the row's parent (in the file or the database), check placement, pick the action.
+
+    A region the actor may not see reads as missing (parent) or unnamed (code taken), so
+    an import cannot probe the tree outside the actor's scope.
+    """
     parent_level: str | None = None
     parent_path = ""
     if row.parent_code:
         parent_row = by_code.get(row.parent_code)
-        parent_db = existing.get(row.parent_code)
+        parent_db = existing.get(row.parent_code) if row.parent_code not in hidden else None
         if parent_row is not None:
             if parent_row.rejected:
                 row.fail(
@@ -237,6 +259,8 @@ def _resolve(row: _Row, by_code: dict[str, _Row], existing: dict[str, Region], a
     current = existing.get(row.code)
     if current is None:
         row.action = RowAction.CREATE
+    elif row.code in hidden:
+        row.fail("code", _("代码%(code)s已被使用，上级或级别不同") % {"code": row.code})
     elif current.path != row.path or current.level != row.level:
         row.fail(
             "code",
@@ -335,11 +359,12 @@ def regions_import(
         else:
             by_code[row.code] = row
     existing = _existing_regions(set(by_code) | {r.parent_code for r in rows if r.parent_code})
+    hidden = _hidden_codes(existing, actor)
     ordered = sorted(
         (r for r in rows if not r.rejected), key=lambda r: (LEVEL_RANK[Level(r.level)], r.number)
     )
     for row in ordered:
-        _resolve(row, by_code, existing, actor)
+        _resolve(row, by_code, existing, actor, hidden)
 
     plan_has_errors = any(r.rejected for r in rows)
     if not dry_run and not (plan_has_errors and mode == ImportMode.ALL_OR_NOTHING):

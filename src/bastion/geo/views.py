@@ -29,6 +29,7 @@ from bastion.people.selectors import person_list
 PAGE_SIZE = 30
 HOUSEHOLDS_PER_PAGE = 20
 LONERS_SHOWN = 100
+MAX_QUERY_LENGTH = 100  # longer search text is cut (SQLite refuses very long LIKE patterns)
 
 
 def _page(request: HttpRequest, qs, per_page: int = PAGE_SIZE, param: str = "page"):
@@ -62,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def region_search(request: HttpRequest) -> HttpResponse:
     """Search every region the user may see by name or code prefix."""
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = _page(request, region_list(user=request.user, q=q)) if q else None
     return render(request, "geo/search.html", {"q": q, "results": results})
 
@@ -86,7 +87,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = region_get(user=user, code=code)
     if region.is_grid:
         return _grid_page(request, region)
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     context = {"region": region, "ancestors": region_ancestors(region)[:-1], "q": q}
     if q:
         found = region_list(user=user, q=q, within=region.path)

@@ -1,6 +1,7 @@
 """The person API: list, read, register (create or merge), update. Identifiers stay masked."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: @paginate builds its input model from the
+# wrapped function's annotations at runtime (PersonSearchIn must be a real class there).
 
 from uuid import UUID
 
@@ -15,8 +16,14 @@ from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
 from bastion.geo.models import Region
 from bastion.geo.selectors import household_get, region_get
-from bastion.people.schemas import PersonIn, PersonOut, PersonPatchIn, PersonRegisterOut
-from bastion.people.selectors import person_get, person_list
+from bastion.people.schemas import (
+    PersonIn,
+    PersonOut,
+    PersonPatchIn,
+    PersonRegisterOut,
+    PersonSearchIn,
+)
+from bastion.people.selectors import looks_like_identifier, person_get, person_list
 from bastion.people.services import PersonInput, person_register, person_update
 
 router = Router(tags=["people"])
@@ -46,6 +53,19 @@ def _uuid(value: str) -> UUID:
         raise ValidationError({"household": _("户的编号格式不正确")}) from exc
 
 
+MAX_QUERY_LENGTH = 100
+
+
+def _people(user, *, region, household, tag, q):
+    if len(q) > MAX_QUERY_LENGTH:
+        raise ValidationError({"q": _("搜索内容不能超过 %(n)d 个字") % {"n": MAX_QUERY_LENGTH}})
+    region_path = region_get(user=user, code=region).path if region else None
+    household_obj = household_get(user=user, public_id=_uuid(household)) if household else None
+    return person_list(
+        user=user, region_path=region_path, household=household_obj, tag=tag or None, q=q
+    )
+
+
 @router.get("", response=list[PersonOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_people(
@@ -56,12 +76,24 @@ def list_people(
     q: str = "",
 ):
     """People the caller may see: under a region's code, in a household, with a tag, or
-    matching `q` (a name fragment, or exactly an ID number or a phone number)."""
-    user = _user(request)
-    region_path = region_get(user=user, code=region).path if region else None
-    household_obj = household_get(user=user, public_id=_uuid(household)) if household else None
-    return person_list(
-        user=user, region_path=region_path, household=household_obj, tag=tag or None, q=q
+    whose name contains `q`. ID and phone numbers are searched with POST /people/search,
+    so that they never appear in a URL (access logs, proxies, browser history)."""
+    if looks_like_identifier(q):
+        raise ValidationError({"q": _("按身份证号或手机号查找请使用 POST /people/search")})
+    return _people(_user(request), region=region, household=household, tag=tag, q=q)
+
+
+@router.post("/search", response=list[PersonOut])
+@paginate(PageNumberPagination, page_size=50)
+def search_people(request, payload: PersonSearchIn):
+    """Like GET /people, with the filters in the body: `q` is a name fragment, or exactly
+    an ID number or a phone number."""
+    return _people(
+        _user(request),
+        region=payload.region,
+        household=payload.household,
+        tag=payload.tag,
+        q=payload.q,
     )
 
 

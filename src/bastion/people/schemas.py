@@ -58,6 +58,15 @@ class PersonIn(Schema):
     tags: list[str] = []
 
 
+class PersonSearchIn(Schema):
+    """POST /people/search: the search text travels in the body, never in a URL."""
+
+    q: str = ""
+    region: str | None = None
+    household: str | None = None
+    tag: str | None = None
+
+
 class PersonPatchIn(Schema):
     name: str | None = None
     phone: str | None = None

@@ -36,6 +36,22 @@ def person_list(
     return qs.select_related("region", "household").prefetch_related("tags")
 
 
+def looks_like_identifier(q: str) -> bool:
+    """Is `q` (a search text) an ID number or a mobile number, or a run of digits like one?"""
+    text = (q or "").strip()
+    try:
+        parse_id_number(text)
+        return True
+    except IdNumberError:
+        pass
+    try:
+        parse_mobile(text)
+        return True
+    except PhoneError:
+        pass
+    return sum(ch.isdigit() for ch in text) >= 6
+
+
 def _search_q(q: str):
     from django.db.models import Q
 

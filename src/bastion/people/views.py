@@ -23,7 +23,7 @@ from bastion.geo.selectors import region_ancestors, region_get, region_list
 from bastion.people import services
 from bastion.people.forms import ImportRunForm, ImportUploadForm, PersonSearchForm
 from bastion.people.models import ImportJob
-from bastion.people.selectors import person_get, person_list
+from bastion.people.selectors import looks_like_identifier, person_get, person_list
 
 PAGE_SIZE = 30
 
@@ -71,7 +71,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     The search box posts: the text (a name, an ID or phone number) is kept in the
     session, so personal data never lands in a URL or an access log. Region and tag
     stay in the query string (?region=&tag=), which links may also carry; a plain
-    ?q= still works for scripts.
+    ?q= works for names only (an ID or phone number there is refused).
     """
     user = request.user
     if request.method == "POST":
@@ -86,6 +86,10 @@ def person_search(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('people:list')}?{urlencode(params)}")
     else:
         data = request.GET.copy()
+        if looks_like_identifier(data.get("q", "")):
+            # An ID or phone number in a URL lands in access logs: refuse to search by it.
+            del data["q"]
+            messages.warning(request, _("请在搜索框中输入身份证号或手机号，不要放在网址里"))
         if "q" not in data and data.get("saved"):
             data["q"] = request.session.get(SEARCH_SESSION_KEY, "")
         form = PersonSearchForm(data or None)
