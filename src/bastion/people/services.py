@@ -311,7 +311,8 @@ def person_register(*, actor, data: PersonInput, ip_address: str | None = None) 
     """Create a person, or merge into the one with the same ID number.
 
     Callers check that the actor may write in `data.grid`. Conflicting values on file
-    are kept and returned (masked) in `conflicts`.
+    are kept and returned (masked) in `conflicts`. A person on file whom the actor may
+    not change (PERSON_CHANGE) is left as is; only the conflicting fields' names return.
     """
     clean = person_input_clean(data)
     index = id_number_index(clean.id_number)
@@ -335,6 +336,19 @@ def person_register(*, actor, data: PersonInput, ip_address: str | None = None) 
         )
         return RegisterResult(person=person, created=True, conflicts=[])
     assert existing is not None
+    if not _may_merge_into(actor, existing):
+        # On file outside the actor's reach: change nothing there (no blank filled, no
+        # tag added) and name only the differing fields, never their values. The attempt
+        # is audited: someone holding this ID number tried to register it elsewhere.
+        conflicts = _conflict_fields(existing, clean)
+        audit_record(
+            actor=actor,
+            action=Action.MERGE,
+            obj=existing,
+            changes={"refused": "out_of_scope", "conflicts": conflicts},
+            ip_address=ip_address,
+        )
+        return RegisterResult(person=existing, created=False, conflicts=conflicts)
     changes, conflicts = _merge(existing, clean)
     audit_changes: dict[str, Any] = dict(changes)
     if conflicts:
@@ -347,6 +361,25 @@ def person_register(*, actor, data: PersonInput, ip_address: str | None = None) 
         ip_address=ip_address,
     )
     return RegisterResult(person=existing, created=False, conflicts=conflicts)
+
+
+def _may_merge_into(actor, person: Person) -> bool:
+    """May `actor` fill blanks of `person`? The command line and the demo (no user) may."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return True
+    from bastion.access.roles import Perm
+    from bastion.access.scoping import restrict_people
+
+    return restrict_people(Person.objects.filter(pk=person.pk), actor, Perm.PERSON_CHANGE).exists()
+
+
+def _conflict_fields(person: Person, clean: CleanPerson) -> list[dict]:
+    """The fields a merge would report as conflicts, by name only; nothing is written."""
+    snapshot = Person.objects.get(pk=person.pk)
+    with transaction.atomic():
+        _changes, conflicts = _merge(snapshot, clean)
+        transaction.set_rollback(True)  # undo the blanks _merge filled in on the snapshot
+    return [{"field": c["field"]} for c in conflicts]
 
 
 def _creation_changes(person: Person, clean: CleanPerson) -> dict[str, list]:
