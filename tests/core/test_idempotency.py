@@ -16,7 +16,7 @@ from bastion.access.apiauth import api_auth
 from bastion.access.models import ApiToken
 from bastion.access.services import api_token_create
 from bastion.core.idempotency import IdempotencyMiddleware
-from bastion.core.models import IdempotencyRecord
+from bastion.core.models import AuditEntry, IdempotencyRecord
 
 
 @pytest.fixture(autouse=True)
@@ -31,17 +31,36 @@ def post_token(client, name="脚本", key=None, **extra):
     )
 
 
+def post_person(client, county, key=None, **extra):
+    """Register one new person in grid A1-1 (a write whose response may be replayed)."""
+    import datetime as dt
+
+    from bastion.core.idnumber import make_id_number
+
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    body = {
+        "name": "周新来",
+        "id_number": make_id_number("430121", dt.date(1990, 5, 4), 123),
+        "grid": county.grid_a1_1.code,
+    }
+    return client.post("/api/v1/people", body, content_type="application/json", **headers, **extra)
+
+
 def test_replay_returns_the_first_response_without_a_second_write(login, county):
+    from bastion.people.models import Person
+
     client = login(county.gridworker)
     key = str(uuid.uuid4())
-    first = post_token(client, key=key)
+    before = Person.objects.count()
+    first = post_person(client, county, key=key)
     assert first.status_code == 201
     assert "Idempotent-Replay" not in first
-    again = post_token(client, key=key)
+    again = post_person(client, county, key=key)
     assert again.status_code == 201
     assert again["Idempotent-Replay"] == "true"
-    assert again.json() == first.json()  # the same raw key, not a new token
-    assert ApiToken.objects.filter(user=county.gridworker).count() == 1
+    assert again.json() == first.json()
+    assert Person.objects.count() == before + 1
+    assert AuditEntry.objects.filter(action="create", object_type="people.person").count() == 1
     record = IdempotencyRecord.objects.get(key=key)
     assert record.user_id == county.gridworker.pk
     assert record.status_code == 201
@@ -113,8 +132,8 @@ def test_token_auth_uses_the_token_owner(county):
     client = Client()
     key = str(uuid.uuid4())
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    assert post_token(client, key=key, **auth).status_code == 201
-    again = post_token(client, key=key, **auth)
+    assert post_person(client, county, key=key, **auth).status_code == 201
+    again = post_person(client, county, key=key, **auth)
     assert again["Idempotent-Replay"] == "true"
     assert IdempotencyRecord.objects.get(key=key).user_id == county.gridworker.pk
 
@@ -145,9 +164,9 @@ def test_lost_race_replays_the_winner(login, county, rf):
     """The unique index decides a race: the loser's insert fails and it replays the winner."""
     client = login(county.gridworker)
     key = str(uuid.uuid4())
-    first = post_token(client, key=key)
+    first = post_person(client, county, key=key)
     record = IdempotencyRecord.objects.get(key=key)
-    request = rf.post("/api/v1/tokens", {"name": "脚本"}, content_type="application/json")
+    request = rf.post("/api/v1/people", {}, content_type="application/json")
     claimed, created = IdempotencyMiddleware._claim(
         request, county.gridworker.pk, key, record.request_hash
     )
@@ -200,7 +219,7 @@ def test_concurrent_duplicates_execute_once(county):
     def worker():
         try:
             barrier.wait()
-            response = post_token(Client(), key=key, HTTP_AUTHORIZATION=f"Bearer {raw}")
+            response = post_person(Client(), county, key=key, HTTP_AUTHORIZATION=f"Bearer {raw}")
             results.append(response.status_code)
         finally:
             connection.close()
@@ -210,8 +229,10 @@ def test_concurrent_duplicates_execute_once(county):
         t.start()
     for t in threads:
         t.join()
+    from bastion.people.models import Person
+
     assert results == [201] * 4
-    assert ApiToken.objects.filter(user=county.gridworker, name="脚本").count() == 1
+    assert Person.objects.filter(name="周新来").count() == 1
 
 
 # --- Multipart uploads are fingerprinted by their fields and file contents -------------
@@ -248,3 +269,29 @@ def test_multipart_upload_replay_and_conflict(login, county):
     assert again["Idempotent-Replay"] == "true"
     assert len(UPLOADS) == 1
     assert send(b"a,b\n1,3\n").status_code == 409
+
+
+def test_a_new_api_key_is_never_kept_for_replay_and_is_not_created_twice(county, login):
+    from bastion.access.models import ApiToken
+    from bastion.core.models import IdempotencyRecord
+
+    client = login(county.gridworker)
+
+    def create():
+        return client.post(
+            "/api/v1/tokens",
+            {"name": "phone"},
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="token-create-1",
+        )
+
+    first = create()
+    assert first.status_code == 201
+    key = first.json()["key"]
+    assert key.encode() not in bytes(
+        IdempotencyRecord.objects.get(key="token-create-1").response_body
+    )
+    again = create()
+    assert again.status_code == 409
+    assert again.json()["code"] == "idempotency_result_withheld"
+    assert ApiToken.objects.filter(user=county.gridworker).count() == 1

@@ -67,7 +67,9 @@ def token_list(request):
 
 
 @router.post("/tokens", response={201: TokenCreated})
-def token_create(request, payload: TokenIn):
+def token_create(request, response: HttpResponse, payload: TokenIn):
+    """The key is shown once: `no-store` keeps it out of caches and idempotency records."""
+    response["Cache-Control"] = "no-store"
     token, key = services.api_token_create(
         actor=request.auth, user=request.auth, name=payload.name, expires_at=payload.expires_at
     )

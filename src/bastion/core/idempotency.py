@@ -4,9 +4,9 @@ The first response to (user, key) is stored (2xx and 4xx; a 5xx is rolled back a
 stored, so the client may retry). A replay returns it with `Idempotent-Replay: true`;
 the same key with another method, path or body gets 409 "idempotency_conflict".
 
-A response marked `Cache-Control: no-store` (a revealed ID or phone number) is never
-stored: its claim is dropped, so a retry runs afresh (and is audited again) instead of
-the clear value sitting in IdempotencyRecord.response_body.
+A response marked `Cache-Control: no-store` (a revealed ID number, a new API key) is
+never stored: the claim keeps only the fact that the request was done, and a replay
+gets 409 "idempotency_result_withheld" instead of a second write or the secret.
 
 The claim row, the view and the stored response share one transaction: a concurrent
 duplicate blocks on the (user_id, key) unique index (PostgreSQL) or on the write lock
@@ -68,6 +68,17 @@ def _replay(record: IdempotencyRecord):
     return response
 
 
+WITHHELD = "application/x-bastion-withheld"
+
+
+def _withheld():
+    return error_response(
+        409,
+        "idempotency_result_withheld",
+        _("该请求已经完成；结果含敏感信息，只显示一次，不再重发"),
+    )
+
+
 def _conflict():
     return error_response(
         409,
@@ -116,6 +127,8 @@ class IdempotencyMiddleware:
             if not created:
                 if record.request_hash != fingerprint:
                     return _conflict()
+                if record.content_type == WITHHELD:
+                    return _withheld()
                 return _replay(record)
 
             response = self.get_response(request)
@@ -123,10 +136,14 @@ class IdempotencyMiddleware:
                 # Undo the claim and whatever the failed request wrote; a retry runs afresh.
                 transaction.set_rollback(True)
                 return response
-            if response.streaming or _no_store(response):
-                # A stream cannot be stored, and a no-store body (revealed personal data)
-                # must not be: drop the claim; the write itself stands.
-                record.delete()
+            if response.streaming:
+                record.delete()  # a stream cannot be stored; the write itself stands
+                return response
+            if _no_store(response):
+                # Remember that it was done, not what it said: the body holds a secret.
+                record.status_code = response.status_code
+                record.content_type = WITHHELD
+                record.save(update_fields=["status_code", "content_type"])
                 return response
             record.status_code = response.status_code
             record.response_body = response.content
