@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
-from benchmarks import monitoring
 from bastion.monitoring.models import FollowUp, Observation
+from benchmarks import monitoring, monitoring_data, monitoring_load
 
 
 @pytest.mark.django_db
 def test_monitoring_benchmark_smoke():
-    data = monitoring.generate(observations=60)
+    data = monitoring_data.generate(observations=60)
     assert data["observations"] == Observation.objects.count() == 60
     assert data["followups"] == FollowUp.objects.count() > 60 * 6
     assert data["team_members"] == 60 * 5
@@ -23,17 +22,9 @@ def test_monitoring_benchmark_smoke():
 
 
 def test_wrk_script_and_parser(tmp_path):
-    script = monitoring._script(
+    script = monitoring_load._script(
         tmp_path / "s.lua", ids=["a", "b"], token="bst_x", prefix="/p/{id}/"
     )
     text = script.read_text()
     assert '"a", "b"' in text and "Idempotency-Key" in text and "bst_x" in text
-    assert monitoring._non_2xx("  Non-2xx or 3xx responses: 12\n") == 12
-
-
-@pytest.mark.django_db
-def test_raw_counts_runs_on_postgresql_only_sql():
-    if connection.vendor != "postgresql":
-        pytest.skip("the raw SQL floor uses PostgreSQL's FILTER and GROUPING SETS")
-    monitoring.generate(observations=20)
-    assert monitoring.raw_counts("430121000000/", monitoring._local(__import__("datetime").date.today(), 12))
+    assert monitoring_load._non_2xx("  Non-2xx or 3xx responses: 12\n") == 12

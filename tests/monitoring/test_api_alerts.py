@@ -78,7 +78,9 @@ def test_outsider_gets_404_for_alert_and_service(county, alert, service, login):
     assert Alert.objects.get(pk=alert.pk).acknowledged_at is None
 
 
-def test_service_request_lifecycle(county, observation, doctor, login, django_assert_max_num_queries):
+def test_service_request_lifecycle(
+    county, observation, doctor, login, django_assert_max_num_queries
+):
     client = login(county.gridworker)
     response = client.post(
         f"{BASE}/services",

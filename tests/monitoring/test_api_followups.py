@@ -94,3 +94,14 @@ def test_outsider_gets_404_for_followups(county, observation, login, frozen):
     assert client.get(path).status_code == 404
     assert post(client, path, {"temperature": "36.5"}, str(uuid.uuid4())).status_code == 404
     assert FollowUp.objects.count() == 0
+
+
+def test_followup_list_query_count_is_pinned(
+    county, observation, phone, django_assert_max_num_queries
+):
+    path = f"{BASE}/observations/{observation.public_id}/followups"
+    for temperature in ("36.5", "36.6", "36.7"):
+        post(phone, path, {"temperature": temperature})
+    phone.get(path)
+    with django_assert_max_num_queries(6):
+        assert len(phone.get(path).json()) == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from freezegun import freeze_time
 
 from bastion.monitoring.models import Observation, ObservationStatus
@@ -104,8 +105,9 @@ def test_register_existing_person(county, policy, login):
 
 
 def test_register_new_person_by_data(county, policy, login):
-    from bastion.core.idnumber import make_id_number
     import datetime as dt
+
+    from bastion.core.idnumber import make_id_number
 
     client = login(county.gridworker)
     number = make_id_number("430121", dt.date(1990, 5, 6), 123)
@@ -178,9 +180,10 @@ def test_end_and_extend(county, observation, login):
 
 
 def test_release_by_doctor_after_normal_last_day(county, observation, doctor, login):
+    import datetime as dt
+
     from bastion.monitoring.services.followups import followup_record
     from tests.monitoring.conftest import OBSERVATION_LAST_DAY, SHANGHAI
-    import datetime as dt
 
     last = dt.datetime.combine(OBSERVATION_LAST_DAY, dt.time(9), tzinfo=SHANGHAI)
     with freeze_time(last + dt.timedelta(hours=2)):
@@ -231,6 +234,9 @@ def test_selfreport_token_returns_link(county, observation, login):
     assert response.status_code == 201
     body = response.json()
     assert body["token"] in body["url"] and "/r/" in body["url"]
+    from urllib.parse import urlsplit
+
+    assert Client().get(urlsplit(body["url"]).path).status_code == 200  # opens without login
     observation.refresh_from_db()
     assert (
         observation.self_report_token_hash and body["token"] != observation.self_report_token_hash

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from bastion.access.roles import Role
 from bastion.geo.models import Region
@@ -29,10 +30,11 @@ TRAINS = ["G1234", "G1002", "G6012", "G79", "D930", "K81"]
 FLIGHTS = ["CZ3456", "MU2507", "HU7181"]
 # username, full name, seat code; all hold the team-member role in the demo town.
 SEAT_HOLDERS = [
-    ("liaison", "欧阳斌", "town_liaison", "镇联村干部"),
-    ("gridcadre", "黄志强", "grid_cadre", "网格干部"),
-    ("cadre", "陈桂兰", "village_cadre", "村干部"),
-    ("police", "李卫国", "police", "民警"),
+    ("liaison", "欧阳斌", "town_liaison", _l("镇联村干部")),
+    ("gridcadre", "黄志强", "grid_cadre", _l("网格干部")),
+    ("cadre", "陈桂兰", "village_cadre", _l("村干部")),
+    ("police", "李卫国", "police", _l("民警")),
+    ("doctor", "张秀梅", "village_doctor", _l("乡村医生（确认解除观察）")),
 ]
 
 
@@ -41,7 +43,8 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def _seat_holders(*, actor, town: Region, users: dict, logins: list) -> dict:
-    """The town's standing seat duties; the demo `team` user is the village doctor."""
+    """The town's standing seat duties, held by dedicated demo users (the generic `team`
+    and `grid` logins keep exactly the assignments the foundation demo gives them)."""
     from bastion.access.services import role_assign
     from bastion.demo.users import DEMO_PASSWORD, DemoLogin, user_create
     from bastion.monitoring.services.policy import seat_assignment_create
@@ -57,19 +60,8 @@ def _seat_holders(*, actor, town: Region, users: dict, logins: list) -> dict:
                 DemoLogin(username, DEMO_PASSWORD, Role.TEAM_MEMBER.label, town.name, note)
             )
         holders[seat] = user
-    holders["village_doctor"] = users.get("team") or holders["town_liaison"]
-    grid_worker = users.get("grid")
     for seat, user in holders.items():
         seat_assignment_create(actor=actor, user=user, seat_code=seat, region=town)
-    if grid_worker is not None:
-        from bastion.access.models import Assignment
-
-        duty = Assignment.objects.filter(user=grid_worker, kind="grid").select_related("region")
-        grid = duty.first().region if duty.exists() else None
-        if grid is not None:  # nearest duty wins: she is the grid cadre of her own grid
-            seat_assignment_create(
-                actor=actor, user=grid_worker, seat_code="grid_cadre", region=grid
-            )
     return holders
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Router
 
 from bastion.core.audit import client_ip
-from bastion.monitoring.api.common import api_user, observation_for
+from bastion.monitoring.api.common import api_user, get_or_404, observation_for
 from bastion.monitoring.api.schemas import FollowUpIn, FollowUpOut
 
 router = Router(tags=["monitoring"])
@@ -75,11 +75,19 @@ def list_followups(request, public_id: UUID):
     return [_out(row) for row in _entries(observation)]
 
 
+def _observation_for_write(user, public_id):
+    """The scoped observation with only what recording needs joined (the hot path)."""
+    from bastion.monitoring.selectors.observations import observation_list
+
+    qs = observation_list(user=user).select_related(None).select_related("policy", "person")
+    return get_or_404(qs.order_by(), public_id=public_id)
+
+
 def _record(request, public_id: UUID, payload: FollowUpIn, corrects_ref: str | None = None):
     from bastion.monitoring.services.followups import followup_record
 
     user = api_user(request)
-    observation = observation_for(user, public_id)
+    observation = _observation_for_write(user, public_id)
     corrects = None
     if corrects_ref is not None:
         corrects = next((r for r in _entries(observation) if r.ref == corrects_ref), None)

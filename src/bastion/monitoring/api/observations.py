@@ -6,6 +6,7 @@ No `from __future__ import annotations`: @paginate reads the runtime annotations
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
@@ -17,7 +18,6 @@ from bastion.core.audit import client_ip
 from bastion.geo.selectors import region_get
 from bastion.monitoring.api.common import (
     api_user,
-    get_or_404,
     observation_for,
     policy_by_category,
     user_by_username,
@@ -211,7 +211,5 @@ def issue_selfreport_token(request, public_id: UUID):
     user = api_user(request)
     observation = observation_for(user, public_id)
     token = selfreport_token_issue(actor=user, observation=observation)
-    return 201, {"url": request.build_absolute_uri(f"/r/{token}/"), "token": token}
-
-
-__all__ = ["get_or_404", "router"]
+    link = reverse("selfreport:page", args=[token])
+    return 201, {"url": request.build_absolute_uri(link), "token": token}
