@@ -316,3 +316,44 @@ def test_parallel_workers_give_the_same_result(county, monkeypatch):
 def test_header_only_file_imports_nothing(county):
     report = roster_import(actor=None, source=csv_bytes([], HEADER), filename="r.csv")
     assert report.rows_read == 0 and report.created == 0
+
+
+def test_repeated_id_in_a_later_chunk_creates_no_household_and_previews_as_rejected(
+    county, monkeypatch
+):
+    from bastion.people import importing
+
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    grid = county.grid_a1_1.code
+    rows = [["甲", ident(1), "", grid, "1号", "", "", ""], ["乙", ident(2), "", grid, "1号", "", "", ""],
+            ["甲2", ident(1), "", grid, "99号", "", "", ""]]  # fmt: skip
+    before = Household.objects.count()
+    report = roster_import(
+        actor=None, source=csv_bytes(rows), filename="r.csv", mode=ImportMode.VALID_ROWS
+    )
+    assert report.created == 2 and report.rejected == 1
+    assert Household.objects.count() == before + 1
+    assert not Household.objects.filter(label="99号").exists()
+    assert [(p["row"], p["action"]) for p in report.preview] == [
+        (2, "create"), (3, "create"), (4, "reject")
+    ]  # fmt: skip
+
+
+def test_merge_into_person_of_another_grid_creates_no_household(county):
+    zhang = county.people["zhang"]
+    other = county.grid_a1_2 if zhang.region_id != county.grid_a1_2.pk else county.grid_a1_1
+    rows = [["张建国", reveal_id_number(zhang), "", other.code, "新户888号", "", "", ""]]
+    report = roster_import(actor=None, source=csv_bytes(rows), filename="r.csv")
+    assert report.committed and report.merged == 1 and report.created == 0
+    assert [c["field"] for c in report.conflicts] == ["grid"]
+    assert not Household.objects.filter(label="新户888号").exists()
+
+
+def test_merge_in_the_same_grid_fills_a_missing_household(county):
+    zhang = county.people["zhang"]
+    Person.objects.filter(pk=zhang.pk).update(household=None)
+    rows = [["张建国", reveal_id_number(zhang), "", zhang.region.code, "新户889号", "", "", ""]]
+    report = roster_import(actor=None, source=csv_bytes(rows), filename="r.csv")
+    assert report.committed and report.merged == 1
+    zhang.refresh_from_db()
+    assert zhang.household.label == "新户889号" and zhang.household.region_id == zhang.region_id

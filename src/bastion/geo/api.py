@@ -14,7 +14,8 @@ from bastion.access.scoping import can_on_path, has_perm, region_paths
 from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
 from bastion.core.importing import ImportMode
-from bastion.geo.importing import parse_level, regions_import
+from bastion.geo.importing import regions_import
+from bastion.geo.importrows import parse_level
 from bastion.geo.schemas import (
     HouseholdOut,
     RegionCreateIn,

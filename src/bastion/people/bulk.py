@@ -88,6 +88,9 @@ class EncodeContext:
     today: dt.date
     language: str
     indexes: list[int] | None = None  # cell positions of `keys` when rows come raw
+    # PostgreSQL: build `EncodedChunk.block` (STAGE_COLUMNS lines for COPY into the
+    # import's staging table) instead of one ValidRow per row.
+    stage: bool = False
 
 
 @dataclass(slots=True)
@@ -120,6 +123,11 @@ class EncodedChunk:
     rejected: list[tuple[int, list[str], list[tuple[str, str]]]] = field(default_factory=list)
     keys: array = field(default_factory=lambda: array("q"))  # int(id[:17]) of valid rows
     rows: array = field(default_factory=lambda: array("l"))
+    # Stage mode only: the COPY text of the valid rows, their texts (aligned with `rows`)
+    # and how many carry tags.
+    block: bytes = b""
+    texts: list[list[str]] = field(default_factory=list)
+    tagged: int = 0
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -282,6 +290,8 @@ def _build(ctx: EncodeContext, ok: list[tuple], out: EncodedChunk) -> None:
     uuids = _uuid_hexes(len(ok))
     index_key, digest = ctx.index_key, hmac.digest
     created = ctx.created_at
+    stage = ctx.stage
+    lines: list[str] = []
     for i, row in enumerate(ok):
         number, parsed, name, phone, grid, household, relation, address, tag_ids, texts = row
         value = parsed.value
@@ -291,31 +301,39 @@ def _build(ctx: EncodeContext, ok: list[tuple], out: EncodedChunk) -> None:
         )
         id_masked, phone_masked = mask_id_number(value), mask_phone(phone)
         grid_id, path, _grid_name = grid
-        prefix = "\t".join(
-            (
-                uuids[i],
-                created,
-                created,
-                name.translate(_COPY_ESCAPE),
-                parsed.gender,
-                parsed.birth_date.isoformat(),
-                id_tokens[i],
-                index,
-                id_masked,
-                phone_tokens[i],
-                phone_index,
-                phone_masked,
-                str(grid_id),
-                path.translate(_COPY_ESCAPE),
-                relation.translate(_COPY_ESCAPE),
-                address.translate(_COPY_ESCAPE),
-            )
+        fields = (
+            uuids[i],
+            created,
+            created,
+            name.translate(_COPY_ESCAPE),
+            parsed.gender,
+            parsed.birth_date.isoformat(),
+            id_tokens[i],
+            index,
+            id_masked,
+            phone_tokens[i],
+            phone_index,
+            phone_masked,
+            str(grid_id),
+            path.translate(_COPY_ESCAPE),
+            relation.translate(_COPY_ESCAPE),
+            address.translate(_COPY_ESCAPE),
         )
+        out.keys.append(int(value[:17]))
+        out.rows.append(number)
+        if stage:
+            tags = "{" + ",".join(map(str, tag_ids)) + "}"
+            out.tagged += bool(tag_ids)
+            out.texts.append(texts)
+            lines.append(
+                f"{number}\t{chr(9).join(fields)}\t{household.translate(_COPY_ESCAPE)}\t{tags}\n"
+            )
+            continue
         out.valid.append(
             ValidRow(
                 number,
                 index,
-                prefix,
+                "\t".join(fields),
                 name,
                 parsed.gender,
                 parsed.birth_date,
@@ -334,8 +352,8 @@ def _build(ctx: EncodeContext, ok: list[tuple], out: EncodedChunk) -> None:
                 texts,
             )
         )
-        out.keys.append(int(value[:17]))
-        out.rows.append(number)
+    if stage:
+        out.block = "".join(lines).encode()
 
 
 COPY_COLUMNS = (
@@ -357,3 +375,6 @@ COPY_COLUMNS = (
     "address_text",
     "household_id",
 )
+# The staging table's columns: the row number, COPY_COLUMNS without household_id, then
+# the household label and the tag ids.
+STAGE_COLUMNS = ("rn", *COPY_COLUMNS[:-1], "household", "tags")

@@ -1,10 +1,12 @@
 """Roster import (.csv / .xlsx): stream, validate, merge by ID number, write in bulk.
 
 The file is read in chunks of CHUNK rows. Each chunk is validated and encrypted by
-`bulk.encode_chunk` (in worker processes for large files), then the main process
-looks up the chunk's blind indexes in one query, merges rows that match an existing
-person (filling blanks; different values are kept and reported as conflicts) and
-inserts the new ones with COPY on PostgreSQL (executemany elsewhere).
+`bulk.encode_chunk` (in worker processes for large files; on PostgreSQL they also
+pre-format the chunk as COPY text), then the main process writes it
+(`bulkwrite.StageWriter` on PostgreSQL: COPY into a temporary staging table, then
+set-based INSERT ... SELECT of households and people; `bulkwrite.ChunkWriter` with
+executemany elsewhere), merging rows that match an existing person (filling blanks;
+different values are kept and reported as conflicts).
 
 The whole import runs in one transaction. A dry run, or an all-or-nothing import with
 a rejected row, rolls it back at the end, so the preview counts are exactly what the
@@ -15,6 +17,7 @@ within the file without keeping every ID number in memory.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import tempfile
@@ -202,11 +205,15 @@ def _run(
         try:
             table = open_table(stream, filename=filename, columns=COLUMNS)
             ctx = _context(table, actor=actor, default_grid=default_grid)
+            postgres = connection.vendor == "postgresql"
+            if postgres:
+                ctx = dataclasses.replace(ctx, stage=True)
             stamp = datetime.fromisoformat(ctx.created_at)
             if workers is None:
                 workers = WORKERS if _source_size(stream) >= PARALLEL_MIN_BYTES else 1
             with transaction.atomic():
-                writer = bulkwrite.ChunkWriter(stamp=stamp, actor=actor, ip_address=ip_address)
+                kind = bulkwrite.StageWriter if postgres else bulkwrite.ChunkWriter
+                writer = kind(stamp=stamp, actor=actor, ip_address=ip_address)
                 for encoded in _encoded(ctx, _chunks(table.raw_rows()), workers):
                     _apply(report, writer, encoded, ctx, spool)
                     if progress is not None:
@@ -253,9 +260,9 @@ def _spooled(spool) -> Iterator[tuple[int, dict[str, str], list[RowError]]]:
 
 
 def _apply(report: ImportReport, writer, encoded: EncodedChunk, ctx, spool) -> None:
-    report.rows_read += len(encoded.valid) + len(encoded.rejected)
+    report.rows_read += len(encoded.rows) + len(encoded.rejected)
     rejected = list(encoded.rejected)
-    outcome = writer.write(encoded, ctx)
+    outcome = writer.write(encoded, ctx, preview=PREVIEW_ROWS - len(report.preview))
     rejected.extend(outcome.rejected)
     report.created += outcome.created
     report.merged += outcome.merged
@@ -276,7 +283,7 @@ def _apply(report: ImportReport, writer, encoded: EncodedChunk, ctx, spool) -> N
 def _add_preview(report, encoded: EncodedChunk, outcome, rejected, ctx) -> None:
     names = {pk: name for pk, _path, name in ctx.grids.values()}
     entries: list[tuple[int, dict]] = []
-    for row in encoded.valid:
+    for row in encoded.valid if outcome.rows is None else outcome.rows:
         action = outcome.actions.get(row.row)
         if action is None:
             continue

@@ -97,7 +97,7 @@ def _job_import(*, actor, job, dry_run: bool, mode: str, progress=None, error_wo
 def _regions_error_workbook(target: str, report) -> None:
     """The region importer reports errors only; list them by row (values not kept)."""
     from bastion.core.tabular import write_error_workbook
-    from bastion.geo.importing import COLUMNS
+    from bastion.geo.importrows import COLUMNS
 
     by_row: dict[int, list] = {}
     for error in report.errors:
