@@ -357,3 +357,32 @@ def test_merge_in_the_same_grid_fills_a_missing_household(county):
     assert report.committed and report.merged == 1
     zhang.refresh_from_db()
     assert zhang.household.label == "新户889号" and zhang.household.region_id == zhang.region_id
+
+
+def test_importing_a_known_id_number_from_outside_changes_nothing_there(county):
+    # 李秀英 lives in town A; the outsider (grid B1-1) uploads her ID number with a
+    # phone, an address and a tag. Her record stays as it is, and the report names
+    # only the differing fields: not her name, not her values.
+    li = county.people["li"]
+    rows = [
+        [
+            "某人",
+            reveal_id_number(li),
+            "13700001111",
+            county.grid_b1_1.code,
+            "",
+            "",
+            "外地址",
+            "孕产妇",
+        ]
+    ]
+    report = roster_import(actor=county.outsider, source=csv_bytes(rows), filename="r.csv")
+    assert report.committed and report.created == 0
+    li.refresh_from_db()
+    assert li.phone_masked == "" and li.address_text == "" and li.region_id == county.grid_a1_1.pk
+    assert set(li.tags.values_list("code", flat=True)) == {"elderly_alone"}
+    assert all(c["name"] == "" and "existing" not in c for c in report.conflicts)
+    assert {c["field"] for c in report.conflicts} >= {"name", "grid"}
+    assert AuditEntry.objects.filter(
+        action="merge", object_id=str(li.public_id), changes__refused="out_of_scope"
+    ).exists()

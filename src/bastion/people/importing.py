@@ -3,7 +3,7 @@
 The file is read in chunks of CHUNK rows. Each chunk is validated and encrypted by
 `bulk.encode_chunk` (in worker processes for large files; on PostgreSQL they also
 pre-format the chunk as COPY text), then the main process writes it
-(`bulkwrite.StageWriter` on PostgreSQL: COPY into a temporary staging table, then
+(`stagewrite.StageWriter` on PostgreSQL: COPY into a temporary staging table, then
 set-based INSERT ... SELECT of households and people; `bulkwrite.ChunkWriter` with
 executemany elsewhere), merging rows that match an existing person (filling blanks;
 different values are kept and reported as conflicts).
@@ -39,7 +39,7 @@ from bastion.core.audit import Action, audit_record
 from bastion.core.importing import ImportMode, ImportReport
 from bastion.core.tabular import Column, RowError, TableError, open_table, write_error_workbook
 from bastion.geo.models import Level, Region
-from bastion.people import bulkwrite
+from bastion.people import bulkwrite, stagewrite
 from bastion.people.bulk import EncodeContext, EncodedChunk, encode_chunk
 from bastion.people.models import Tag
 
@@ -212,7 +212,7 @@ def _run(
             if workers is None:
                 workers = WORKERS if _source_size(stream) >= PARALLEL_MIN_BYTES else 1
             with transaction.atomic():
-                kind = bulkwrite.StageWriter if postgres else bulkwrite.ChunkWriter
+                kind = stagewrite.StageWriter if postgres else bulkwrite.ChunkWriter
                 writer = kind(stamp=stamp, actor=actor, ip_address=ip_address)
                 for encoded in _encoded(ctx, _chunks(table.raw_rows()), workers):
                     _apply(report, writer, encoded, ctx, spool)
