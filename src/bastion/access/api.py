@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 
 from django.http import HttpResponse
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.access import selectors, services
@@ -73,14 +73,14 @@ def token_create(request, response: HttpResponse, payload: TokenIn):
     token, key = services.api_token_create(
         actor=request.auth, user=request.auth, name=payload.name, expires_at=payload.expires_at
     )
-    return 201, {"token": token, "key": key}
+    return Status(201, {"token": token, "key": key})
 
 
 @router.delete("/tokens/{public_id}", response={204: None})
 def token_revoke(request, public_id: uuid.UUID):
     token = selectors.api_token_get(user=request.auth, public_id=public_id)
     services.api_token_revoke(actor=request.auth, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/notifications", response=list[NotificationOut])

@@ -12,7 +12,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.access import selectors_people as sel
@@ -69,7 +69,7 @@ def user_create(request, payload: UserCreateIn):
         region=region,
     )
     created = sel.managed_user_get(user=actor, public_id=user.public_id)
-    return 201, {"user": created, "password": password}
+    return Status(201, {"user": created, "password": password})
 
 
 @router.get("/users/{public_id}", response=ManagedUserDetail)
@@ -83,7 +83,7 @@ def user_role_grant(request, public_id: uuid.UUID, payload: GrantIn):
     user = sel.managed_user_get(user=actor, public_id=public_id)
     region = _region(actor, payload.region_code)
     grant = svc.role_grant(actor=actor, user=user, role=payload.role, region=region)
-    return 201, grant
+    return Status(201, grant)
 
 
 @router.delete("/users/{public_id}/roles/{role_public_id}", response={204: None})
@@ -92,7 +92,7 @@ def user_role_revoke(request, public_id: uuid.UUID, role_public_id: uuid.UUID):
     user = sel.managed_user_get(user=actor, public_id=public_id)
     grant = sel.managed_grant_get(user=actor, target=user, public_id=role_public_id)
     svc.role_withdraw(actor=actor, grant=grant)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/users/{public_id}/deactivate", response=ManagedUserDetail)
@@ -138,7 +138,7 @@ def assignment_create(request, payload: AssignmentIn):
         person=payload.person,
     )
     assignment = svc.assignment_add(actor=actor, user=user, kind=payload.kind, **targets)
-    return 201, sel.assignment_get(user=actor, public_id=assignment.public_id)
+    return Status(201, sel.assignment_get(user=actor, public_id=assignment.public_id))
 
 
 @router.delete("/assignments/{public_id}", response={204: None})
@@ -146,7 +146,7 @@ def assignment_delete(request, public_id: uuid.UUID):
     actor = request.auth
     assignment = sel.assignment_get(user=actor, public_id=public_id)
     svc.assignment_remove(actor=actor, assignment=assignment)
-    return 204, None
+    return Status(204, None)
 
 
 def resolve_assignment_target(actor, *, kind: str, region_code=None, household=None, person=None):

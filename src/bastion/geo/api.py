@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from ninja import File, Router, UploadedFile
+from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.access.roles import Perm
@@ -123,7 +123,7 @@ def create_region(request, payload: RegionCreateIn):
         actor=user,
         ip_address=client_ip(request),
     )
-    return 201, region
+    return Status(201, region)
 
 
 @router.get("/{key}", response=RegionDetailOut)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.access.roles import Perm
@@ -127,8 +127,8 @@ def register_person(request, payload: PersonIn):
     if person is None:
         # Merged into someone the caller may not see: say what differed, not the values.
         conflicts = [{"field": c["field"]} for c in result.conflicts]
-        return 201, {"person": None, "created": result.created, "conflicts": conflicts}
-    return 201, {"person": person, "created": result.created, "conflicts": result.conflicts}
+        return Status(201, {"person": None, "created": result.created, "conflicts": conflicts})
+    return Status(201, {"person": person, "created": result.created, "conflicts": result.conflicts})
 
 
 @router.patch("/{public_id}", response=PersonOut)

@@ -6,7 +6,7 @@ No `from __future__ import annotations`: @paginate reads the runtime annotations
 
 from uuid import UUID
 
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.monitoring.api.common import (
@@ -93,7 +93,7 @@ def create_service_request(request, payload: ServiceRequestIn):
     created = service_request_create(
         actor=user, observation=observation, kind=payload.kind, detail=payload.detail
     )
-    return 201, _service(user, created.public_id)
+    return Status(201, _service(user, created.public_id))
 
 
 @router.post("/services/{public_id}/assign", response=ServiceRequestOut)

@@ -6,7 +6,7 @@ No `from __future__ import annotations`: ninja reads the runtime annotations.
 
 from uuid import UUID
 
-from ninja import Router
+from ninja import Router, Status
 
 from bastion.monitoring.api.common import api_user, get_or_404
 from bastion.monitoring.api.schemas import (
@@ -69,7 +69,7 @@ def create_risk_area(request, payload: RiskAreaIn):
         risky_from=payload.risky_from,
         risky_until=payload.risky_until,
     )
-    return 201, area
+    return Status(201, area)
 
 
 @router.patch("/risk-areas/{public_id}", response=RiskAreaOut)

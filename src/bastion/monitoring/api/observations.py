@@ -8,7 +8,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.access.roles import Perm
@@ -121,7 +121,7 @@ def register_observation(request, payload: ObservationIn):
         risk_area=_risk_area(payload.risk_area),
         ip_address=client_ip(request),
     )
-    return 201, observation_for(user, observation.public_id)
+    return Status(201, observation_for(user, observation.public_id))
 
 
 @router.post("/{public_id}/release", response=ObservationOut)
@@ -212,4 +212,4 @@ def issue_selfreport_token(request, public_id: UUID):
     observation = observation_for(user, public_id)
     token = selfreport_token_issue(actor=user, observation=observation)
     link = reverse("selfreport:page", args=[token])
-    return 201, {"url": request.build_absolute_uri(link), "token": token}
+    return Status(201, {"url": request.build_absolute_uri(link), "token": token})
