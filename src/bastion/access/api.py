@@ -76,7 +76,7 @@ def token_create(request, response: HttpResponse, payload: TokenIn):
     return Status(201, {"token": token, "key": key})
 
 
-@router.delete("/tokens/{public_id}", response={204: None})
+@router.api_operation(["DELETE"], "/tokens/{public_id}", response={204: None})
 def token_revoke(request, public_id: uuid.UUID):
     token = selectors.api_token_get(user=request.auth, public_id=public_id)
     services.api_token_revoke(actor=request.auth, token=token)

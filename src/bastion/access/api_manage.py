@@ -86,7 +86,7 @@ def user_role_grant(request, public_id: uuid.UUID, payload: GrantIn):
     return Status(201, grant)
 
 
-@router.delete("/users/{public_id}/roles/{role_public_id}", response={204: None})
+@router.api_operation(["DELETE"], "/users/{public_id}/roles/{role_public_id}", response={204: None})
 def user_role_revoke(request, public_id: uuid.UUID, role_public_id: uuid.UUID):
     actor = request.auth
     user = sel.managed_user_get(user=actor, public_id=public_id)
@@ -141,7 +141,7 @@ def assignment_create(request, payload: AssignmentIn):
     return Status(201, sel.assignment_get(user=actor, public_id=assignment.public_id))
 
 
-@router.delete("/assignments/{public_id}", response={204: None})
+@router.api_operation(["DELETE"], "/assignments/{public_id}", response={204: None})
 def assignment_delete(request, public_id: uuid.UUID):
     actor = request.auth
     assignment = sel.assignment_get(user=actor, public_id=public_id)
