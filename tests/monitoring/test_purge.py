@@ -156,3 +156,20 @@ def test_purge_command_prints_report(county, observation, in_period, dry_run):
     assert "返乡人员" in text and "followups" in text
     assert ("试运行" in text) is dry_run
     assert Observation.objects.filter(anonymized_at__isnull=False).count() == (0 if dry_run else 1)
+
+
+def test_purge_deletes_the_arrivals_up_to_the_end_of_the_observation(
+    county, observation, in_period
+):
+    from bastion.monitoring.models import Arrival
+
+    observation = _full(county, observation, in_period)
+    person = observation.person
+    assert Arrival.objects.filter(person=person).exists()  # registration recorded one
+    later = Arrival.objects.create(
+        person=person, path=person.path, origin="广东省深圳市", arrived_on=dt.date(2026, 6, 1)
+    )
+    dry = observations_purge(now=ENDED_AT + dt.timedelta(days=31), dry_run=True)
+    assert dry.deleted["arrivals"] == 1
+    observations_purge(now=ENDED_AT + dt.timedelta(days=31), dry_run=False)
+    assert list(Arrival.objects.filter(person=person)) == [later]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+
+from bastion.monitoring.models import Policy
+from bastion.monitoring.services.observations import observation_register
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +69,32 @@ def test_a_browser_set_to_english_still_gets_chinese_until_the_user_switches(cou
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get(reverse("geo:home"), **headers).content.decode()
     assert '<html lang="en">' in body
+
+
+def test_language_cookie_switches_the_monitoring_pages_to_english(county, login):
+    """Today's follow-ups and the observation list, with someone due today (arrived yesterday)."""
+    observation_register(
+        actor=county.gridworker,
+        policy=Policy.objects.get(category="returnee"),
+        person=county.people["zhang"],
+        origin="湖北省武汉市",
+        arrived_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    client = login(county.gridworker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    today = client.get(reverse("monitoring:today")).content.decode()
+    assert '<html lang="en">' in today
+    assert "<h1>Today's follow-ups" in today
+    assert "<h2>Due " in today or "<h2>Overdue " in today  # overdue after the daily deadline
+    assert ">Record<" in today
+    for chinese in ("今日随访", "待随访", "已超时", "第 ", "记录"):
+        assert chinese not in today
+
+    listing = client.get(reverse("monitoring:observation_list")).content.decode()
+    assert "Home observation" in listing
+    assert "Risk-area check" in listing
+    assert "Under observation" in listing
+    assert "1 person" in listing
+    for chinese in ("居家观察", "风险地区排查", "观察中", "共 1 人"):
+        assert chinese not in listing

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from bastion.access.roles import Role
 from bastion.geo.models import Region
@@ -30,11 +30,11 @@ TRAINS = ["G1234", "G1002", "G6012", "G79", "D930", "K81"]
 FLIGHTS = ["CZ3456", "MU2507", "HU7181"]
 # username, full name, seat code; all hold the team-member role in the demo town.
 SEAT_HOLDERS = [
-    ("liaison", "欧阳斌", "town_liaison", _l("镇联村干部")),
-    ("gridcadre", "黄志强", "grid_cadre", _l("网格干部")),
-    ("cadre", "陈桂兰", "village_cadre", _l("村干部")),
-    ("police", "李卫国", "police", _l("民警")),
-    ("doctor", "张秀梅", "village_doctor", _l("乡村医生（确认解除观察）")),
+    ("liaison", "欧阳斌", "town_liaison", gettext_lazy("镇联村干部")),
+    ("gridcadre", "黄志强", "grid_cadre", gettext_lazy("网格干部")),
+    ("cadre", "陈桂兰", "village_cadre", gettext_lazy("村干部")),
+    ("police", "李卫国", "police", gettext_lazy("民警")),
+    ("doctor", "张秀梅", "village_doctor", gettext_lazy("乡村医生（确认解除观察）")),
 ]
 
 

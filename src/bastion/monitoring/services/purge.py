@@ -2,7 +2,9 @@
 
 For each observation released or ended more than `policy.retention_days` ago (and not
 yet anonymized): its follow-ups, alerts, service requests, team seats, extensions and
-self-report token are deleted, and the observation itself is anonymized (origin,
+self-report token are deleted, so are the person's recorded arrivals up to the end
+of that observation (unless another observation of theirs is still active), and the
+observation itself is anonymized (origin,
 transport number, household, notes cleared; `anonymized_at` set). Category, dates and
 region stay for statistics. The Person is the registry's, not observation data: kept.
 """
@@ -19,6 +21,7 @@ from django.utils import timezone
 from bastion.core.audit import Action, audit_record
 from bastion.monitoring.models import (
     Alert,
+    Arrival,
     Extension,
     FollowUp,
     Observation,
@@ -96,8 +99,24 @@ def purge_due(*, policy: Policy, now: dt.datetime):
     )
 
 
+def _arrivals_q(ids: list[int]):
+    """Arrivals recorded up to the end of these observations, of people with no active one."""
+    from django.db.models import Q
+
+    active = Observation.objects.filter(status=ObservationStatus.ACTIVE).values("person_id")
+    q = Q(pk__in=[])
+    for person_id, ended_at in (
+        Observation.objects.filter(pk__in=ids)
+        .exclude(person_id__in=active)
+        .values_list("person_id", "ended_at")
+    ):
+        q |= Q(person_id=person_id, arrived_on__lte=timezone.localdate(ended_at))
+    return q
+
+
 def _count(ids: list[int]) -> Counter:
     counts: Counter = Counter()
+    counts["arrivals"] = Arrival.objects.filter(_arrivals_q(ids)).count()
     for table, model in _TABLES:
         counts[table] = model.objects.filter(observation_id__in=ids).count()
     counts["selfreport_tokens"] = (
@@ -108,6 +127,7 @@ def _count(ids: list[int]) -> Counter:
 
 def _purge_chunk(ids: list[int], now: dt.datetime) -> Counter:
     counts = _count(ids)
+    Arrival.objects.filter(_arrivals_q(ids)).delete()
     Alert.objects.filter(observation_id__in=ids).delete()
     ServiceRequest.objects.filter(observation_id__in=ids).delete()
     # Corrections PROTECT what they correct: unlink the chain before deleting it.

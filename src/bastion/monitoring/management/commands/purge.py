@@ -10,17 +10,18 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from bastion.monitoring.services.purge import observations_purge
 
 TABLE_LABELS = {
-    "followups": _l("随访记录"),
-    "alerts": _l("预警"),
-    "service_requests": _l("居家服务"),
-    "team_members": _l("责任组席位"),
-    "extensions": _l("延期记录"),
-    "selfreport_tokens": _l("自报链接"),
+    "arrivals": gettext_lazy("到达记录"),
+    "followups": gettext_lazy("随访记录"),
+    "alerts": gettext_lazy("预警"),
+    "service_requests": gettext_lazy("居家服务"),
+    "team_members": gettext_lazy("责任组席位"),
+    "extensions": gettext_lazy("延期记录"),
+    "selfreport_tokens": gettext_lazy("自报链接"),
 }
 
 
