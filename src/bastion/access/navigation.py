@@ -20,6 +20,7 @@ _ITEMS = [
     (_("指标"), "reports:index", Perm.INDICATOR_VIEW),
     (_("用户"), "access:manage_users", Perm.USER_MANAGE),
     (_("防控策略"), "monitoring:config", Perm.POLICY_MANAGE),
+    (_("五包一岗位"), "monitoring:seats", Perm.ASSIGNMENT_MANAGE),
     (_("审计日志"), "access:audit", Perm.AUDIT_VIEW),
     (_("消息"), "access:inbox", None),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from bastion.monitoring.views import observations as views
-from bastion.monitoring.views import policy, rescreen
+from bastion.monitoring.views import policy, rescreen, seats
 
 urlpatterns = [
     path("observations/", views.observation_list_view, name="observation_list"),
@@ -38,4 +38,6 @@ urlpatterns = [
     path("config/templates/<uuid:public_id>/", policy.template_edit, name="template_edit"),
     path("config/risk-areas/new/", policy.risk_area_edit, name="risk_area_new"),
     path("config/risk-areas/<uuid:public_id>/", policy.risk_area_edit, name="risk_area_edit"),
+    path("seats/", seats.seat_list, name="seats"),
+    path("seats/<uuid:public_id>/remove/", seats.seat_remove, name="seat_remove"),
 ]

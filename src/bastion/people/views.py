@@ -57,8 +57,16 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
             "members": members,
             "ancestors": ancestors,
             "can_reveal": has_perm(user, Perm.PII_REVEAL),
+            "can_change": _can_change(user, person),
         },
     )
+
+
+def _can_change(user, person) -> bool:
+    """May the user change this person (same scope rule as person_get(perm=PERSON_CHANGE))?"""
+    if not has_perm(user, Perm.PERSON_CHANGE):
+        return False
+    return person_list(user=user, perm=Perm.PERSON_CHANGE).filter(pk=person.pk).exists()
 
 
 SEARCH_SESSION_KEY = "people_search_q"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from ninja import Router
 
-from bastion.monitoring.api import alerts, config, followups, imports, monitor, observations
+from bastion.monitoring.api import (
+    alerts,
+    config,
+    followups,
+    imports,
+    monitor,
+    observations,
+    seats,
+)
 
 router = Router()
 router.add_router("/", config.router)
@@ -13,3 +21,4 @@ router.add_router("/", alerts.router)
 router.add_router("/imports", imports.router)
 router.add_router("/observations", followups.router)
 router.add_router("/observations", observations.router)
+router.add_router("/seats", seats.router)

@@ -81,6 +81,7 @@ def observation_list_view(request: HttpRequest) -> HttpResponse:
             "q_shown": q if q and not any(ch.isdigit() for ch in q) else "",
             "searched": bool(q),
             "can_register": has_perm(request.user, Perm.PERSON_CHANGE),
+            "can_manage_seats": has_perm(request.user, Perm.ASSIGNMENT_MANAGE),
         },
     )
 
