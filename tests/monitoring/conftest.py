@@ -33,7 +33,17 @@ OBSERVATION_LAST_DAY = dt.date(2026, 3, 15)
 
 @pytest.fixture
 def policy(db) -> Policy:
-    """The returnee policy (返乡人员) from the data migration: 14 days from arrival."""
+    """The returnee policy (返乡人员) from the data migration: 14 days from arrival.
+
+    A transactional test (the browser tests) flushes the database afterwards, data
+    migrations included; seed the defaults again the way the migration does.
+    """
+    if not Policy.objects.filter(category="returnee").exists():
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("bastion.monitoring.migrations.0002_default_policies").seed(apps, None)
     return Policy.objects.get(category="returnee")
 
 

@@ -56,15 +56,12 @@ def scope_of(user) -> UserScope:
     elif user.is_superuser:
         scope = UserScope(superuser=True)
     else:
-        from bastion.access.models import Assignment, RoleAssignment
-
         paths: dict[str, list[str]] = {}
         org_paths: dict[str, list[str]] = {}
         perms: set[str] = set()
         roles: set[str] = set()
-        for role, region_path, org_path in RoleAssignment.objects.filter(user=user).values_list(
-            "role", "region_path", "org_path"
-        ):
+        role_rows, assignment_rows = _grant_rows(user.pk)
+        for role, region_path, org_path in role_rows:
             roles.add(role)
             for perm in ROLE_PERMISSIONS.get(role, ()):
                 perms.add(perm)
@@ -79,9 +76,7 @@ def scope_of(user) -> UserScope:
             perms=frozenset(perms),
             roles=frozenset(roles),
         )
-        for kind, path, household_id, person_id in Assignment.objects.filter(user=user).values_list(
-            "kind", "path", "household_id", "person_id"
-        ):
+        for kind, path, household_id, person_id in assignment_rows:
             if kind == "grid":
                 scope.assigned_grid_paths.append(path)
             elif kind == "household":
@@ -95,10 +90,59 @@ def scope_of(user) -> UserScope:
     return scope
 
 
+_GRANTS_SQL = """
+SELECT 0, role, region_path, org_path, NULL, NULL FROM {roles} WHERE user_id = %s
+UNION ALL
+SELECT 1, kind, path, '', household_id, person_id FROM {assignments} WHERE user_id = %s
+"""
+
+
+def _grant_rows(user_id: int) -> tuple[list[tuple], list[tuple]]:
+    """The user's role assignments (role, region_path, org_path) and responsibility
+    assignments (kind, path, household_id, person_id), in one round trip."""
+    from django.db import connection
+
+    from bastion.access.models import Assignment, RoleAssignment
+
+    sql = _GRANTS_SQL.format(
+        roles=connection.ops.quote_name(RoleAssignment._meta.db_table),
+        assignments=connection.ops.quote_name(Assignment._meta.db_table),
+    )
+    role_rows: list[tuple] = []
+    assignment_rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, user_id])
+        for source, a, b, c, household_id, person_id in cursor.fetchall():
+            if source == 0:
+                role_rows.append((a, b, c))
+            else:
+                assignment_rows.append((a, b, household_id, person_id))
+    return role_rows, assignment_rows
+
+
 def forget_scope(user) -> None:
-    """Drop the cached scope after the user's grants change."""
+    """Drop the cached scope (and what other apps memoised beside it) after the user's
+    grants change."""
     if hasattr(user, "_bastion_scope"):
         del user._bastion_scope
+    if hasattr(user, "_bastion_scope_memo"):
+        del user._bastion_scope_memo
+
+
+def scope_memo(user, key: str, compute):
+    """`compute()` once per user object (i.e. per request), kept beside the scope and
+    dropped with it by `forget_scope`: for other apps' grant-like facts, such as the
+    observations whose team a user sits on. Never shared between requests."""
+    memo = getattr(user, "_bastion_scope_memo", None)
+    if memo is None:
+        memo = {}
+        try:
+            user._bastion_scope_memo = memo
+        except AttributeError:  # AnonymousUser: nothing to keep
+            return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def has_perm(user, perm: str) -> bool:

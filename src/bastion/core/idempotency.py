@@ -18,7 +18,8 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -116,14 +117,7 @@ class IdempotencyMiddleware:
 
     def _handle(self, request, user_id: int, key: str, fingerprint: str):
         with transaction.atomic():
-            record = (
-                IdempotencyRecord.objects.select_for_update()
-                .filter(user_id=user_id, key=key)
-                .first()
-            )
-            created = False
-            if record is None:
-                record, created = self._claim(request, user_id, key, fingerprint)
+            record, created = self._claim(request, user_id, key, fingerprint)
             if not created:
                 if record.request_hash != fingerprint:
                     return _conflict()
@@ -153,7 +147,25 @@ class IdempotencyMiddleware:
 
     @staticmethod
     def _claim(request, user_id: int, key: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
-        """Insert the placeholder; if a concurrent request won the race, return its record."""
+        """Insert the placeholder, or lock and return the record that holds (user, key).
+
+        A concurrent duplicate waits on the (user_id, key) unique index until the first
+        request's transaction ends: if that committed, this one gets its record (locked
+        FOR UPDATE) and replays it; if it rolled back (5xx), this one claims the key.
+        """
+        if connection.vendor == "postgresql":
+            record = _claim_postgresql(request, user_id, key, fingerprint)
+            if record is not None:
+                return record, True
+            return IdempotencyRecord.objects.select_for_update().get(
+                user_id=user_id, key=key
+            ), False
+        # Portable path (SQLite): look first, then insert under a savepoint.
+        record = (
+            IdempotencyRecord.objects.select_for_update().filter(user_id=user_id, key=key).first()
+        )
+        if record is not None:
+            return record, False
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
@@ -170,3 +182,50 @@ class IdempotencyMiddleware:
                 user_id=user_id, key=key
             ), False
         return record, True
+
+
+_CLAIM_SQL = """
+INSERT INTO {table} (user_id, key, method, path, request_hash, status_code, response_body,
+                     content_type, created_at)
+VALUES (%s, %s, %s, %s, %s, 0, %s, %s, %s)
+ON CONFLICT (user_id, key) DO NOTHING
+RETURNING id
+"""
+
+
+def _claim_postgresql(request, user_id: int, key: str, fingerprint: str):
+    """One statement instead of SELECT FOR UPDATE + SAVEPOINT + INSERT + RELEASE; None when
+    (user_id, key) is already held (by a committed request, after waiting for it)."""
+    now = timezone.now()
+    record = IdempotencyRecord(
+        user_id=user_id,
+        key=key,
+        method=request.method,
+        path=request.path[:500],
+        request_hash=fingerprint,
+        status_code=0,
+        response_body=b"",
+        created_at=now,
+    )
+    sql = _CLAIM_SQL.format(table=connection.ops.quote_name(IdempotencyRecord._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                user_id,
+                record.key,
+                record.method,
+                record.path,
+                fingerprint,
+                record.response_body,
+                record.content_type,
+                now,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    record.pk = row[0]
+    record._state.adding = False
+    record._state.db = connection.alias
+    return record

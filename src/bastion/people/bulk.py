@@ -3,73 +3,40 @@
 `encode_chunk` is a pure function of its arguments (no database), so the importer can
 run it in worker processes while the main process streams the file and writes.
 Tokens are ordinary Fernet tokens (AES-128-CBC + HMAC-SHA256) that `core.crypto`
-decrypts; `FastFernet` builds them with one reusable AES block encryptor, which is
-about twice as fast as `Fernet.encrypt` for short values.
+decrypts; `core.fastfernet.FastFernet` builds a chunk's tokens in batches. Valid ID
+numbers take a fast path here (the same checks as `core.idnumber.parse_id_number`,
+which still runs for anything the fast path does not accept, so messages are the same).
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hmac
-import os
 import re
-import struct
-import time
 from array import array
 from dataclasses import dataclass, field
+from operator import itemgetter, mul
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from bastion.core.idnumber import IdNumberError, parse_id_number
-from bastion.core.masking import mask_id_number, mask_phone
+from bastion.core.fastfernet import FastFernet, hmac_prefixed, uuid4_hexes
+from bastion.core.idnumber import (
+    CHECK_CHARS,
+    FEMALE,
+    MALE,
+    WEIGHTS,
+    IdNumberError,
+    parse_id_number,
+)
 from bastion.core.phone import PhoneError, parse_mobile
 from bastion.core.tabular import extract
 from bastion.people.identity import ID_PURPOSE, PHONE_PURPOSE
 from bastion.people.services import parse_gender
 
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_MOBILE_2ND = frozenset("3456789")
 _TAG_SPLIT = re.compile(r"[、,，;；/|\s]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
-
-
-class FastFernet:
-    """Fernet encryption (format version 0x80) with a reused AES-ECB block encryptor.
-
-    CBC is computed block by block (C_i = AES(P_i xor C_{i-1}), C_0 = a fresh random IV),
-    which yields exactly the tokens `cryptography.fernet.Fernet` would build.
-    """
-
-    def __init__(self, key: str | bytes):
-        raw = base64.urlsafe_b64decode(key)
-        self._signing, self._encryption = raw[:16], raw[16:]
-        self._block = Cipher(algorithms.AES(self._encryption), modes.ECB()).encryptor()  # noqa: S305 - CBC built on top
-
-    def encrypt_many(self, values: list[str]) -> list[str]:
-        head = b"\x80" + struct.pack(">Q", int(time.time()))
-        ivs = os.urandom(16 * len(values))
-        update, from_bytes, digest = self._block.update, int.from_bytes, hmac.digest
-        encode, signing = base64.urlsafe_b64encode, self._signing
-        out: list[str] = []
-        for i, value in enumerate(values):
-            if not value:
-                out.append("")
-                continue
-            data = value.encode()
-            pad = 16 - len(data) % 16
-            data += bytes((pad,)) * pad
-            iv = ivs[16 * i : 16 * i + 16]
-            previous = from_bytes(iv, "big")
-            blocks = []
-            for j in range(0, len(data), 16):
-                block = update((from_bytes(data[j : j + 16], "big") ^ previous).to_bytes(16, "big"))
-                blocks.append(block)
-                previous = from_bytes(block, "big")
-            body = head + iv + b"".join(blocks)
-            out.append(encode(body + digest(signing, body, "sha256")).decode())
-        return out
 
 
 @dataclass(frozen=True)
@@ -123,11 +90,21 @@ class EncodedChunk:
     rejected: list[tuple[int, list[str], list[tuple[str, str]]]] = field(default_factory=list)
     keys: array = field(default_factory=lambda: array("q"))  # int(id[:17]) of valid rows
     rows: array = field(default_factory=lambda: array("l"))
-    # Stage mode only: the COPY text of the valid rows, their texts (aligned with `rows`)
-    # and how many carry tags.
+    # Stage mode only: the COPY text of the valid rows and how many carry tags. The valid
+    # rows' texts are not sent back from the worker (pickling them cost both processes
+    # time); the importer sets `source` to the rows it sent, and `texts_of` reads them.
     block: bytes = b""
-    texts: list[list[str]] = field(default_factory=list)
     tagged: int = 0
+    source: list[tuple[int, list]] | None = None
+    indexes: list[int] | None = None  # as EncodeContext.indexes, for `source`
+    _by_row: dict[int, list] | None = None
+
+    def texts_of(self, row: int) -> list[str]:
+        """The texts of a valid row, as the worker saw them (stage mode)."""
+        if self._by_row is None:
+            self._by_row = dict(self.source or ())
+        cells = self._by_row[row]
+        return cells if self.indexes is None else (extract(cells, self.indexes) or [])
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -139,14 +116,48 @@ def _parse_date(text: str) -> dt.date | None:
     return None
 
 
-def _uuid_hexes(n: int) -> list[str]:
-    raw = bytearray(os.urandom(16 * n))
-    out = []
-    for i in range(n):
-        raw[16 * i + 6] = (raw[16 * i + 6] & 0x0F) | 0x40  # version 4
-        raw[16 * i + 8] = (raw[16 * i + 8] & 0x3F) | 0x80  # RFC 4122 variant
-        out.append(raw[16 * i : 16 * i + 16].hex())
-    return out
+class _Id:
+    __slots__ = ("birth_date", "gender", "iso", "value")
+
+    def __init__(self, value: str, birth_date: dt.date, gender: str, iso: str):
+        self.value, self.birth_date, self.gender, self.iso = value, birth_date, gender, iso
+
+
+_CHECK_OFFSET = ord("0") * sum(WEIGHTS)
+
+
+class _IdParser:
+    """`parse_id_number` with a fast path for well-formed numbers and cached birth dates.
+
+    Anything the fast path does not accept goes to `parse_id_number`, which either
+    accepts it (e.g. after normalizing spaces or a lower-case x) or raises its message.
+    """
+
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.dates: dict[str, tuple[dt.date, str] | None] = {}
+
+    def _date(self, digits: str) -> tuple[dt.date, str] | None:
+        try:
+            born = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+        except ValueError:
+            return None
+        if born > self.today or born.year < 1880:
+            return None
+        return born, born.isoformat()
+
+    def parse(self, raw: str) -> _Id:
+        if len(raw) == 18 and raw.isascii() and raw[:17].isdigit():
+            check = CHECK_CHARS[(sum(map(mul, raw[:17].encode(), WEIGHTS)) - _CHECK_OFFSET) % 11]
+            if check == raw[17]:
+                digits = raw[6:14]
+                born = self.dates.get(digits, False)
+                if born is False:
+                    born = self.dates[digits] = self._date(digits)
+                if born is not None:
+                    return _Id(raw, born[0], MALE if raw[16] in "13579" else FEMALE, born[1])
+        parsed = parse_id_number(raw, today=self.today)
+        return _Id(parsed.value, parsed.birth_date, parsed.gender, parsed.birth_date.isoformat())
 
 
 def encode_chunk(ctx: EncodeContext, rows: list[tuple[int, list]]) -> EncodedChunk:
@@ -166,7 +177,7 @@ def _encode(ctx: EncodeContext, rows: list[tuple[int, list[str]]]) -> EncodedChu
     out = EncodedChunk()
     pos = {k: i for i, k in enumerate(ctx.keys)}
     label = ctx.labels.get
-    get = {k: (lambda texts, i=i: texts[i]) for k, i in pos.items()}
+    get = {k: itemgetter(i) for k, i in pos.items()}
     blank = lambda texts: ""  # noqa: E731
     name_of, id_of, phone_of = get["name"], get["id_number"], get.get("phone", blank)
     gender_of, birth_of = get.get("gender", blank), get.get("birth_date", blank)
@@ -175,6 +186,7 @@ def _encode(ctx: EncodeContext, rows: list[tuple[int, list[str]]]) -> EncodedChu
     addr_of, tags_of = get.get("address", blank), get.get("tags", blank)
     seen: dict[str, int] = {}
     ok: list[tuple] = []
+    parse_id = _IdParser(ctx.today).parse
     for number, texts in rows:
         errors: list[tuple[str, str]] = []
         name = name_of(texts)
@@ -188,11 +200,14 @@ def _encode(ctx: EncodeContext, rows: list[tuple[int, list[str]]]) -> EncodedChu
             errors.append((label("id_number", "身份证号"), _("身份证号不能为空")))
         else:
             try:
-                parsed = parse_id_number(raw_id, today=ctx.today)
+                parsed = parse_id(raw_id)
             except IdNumberError as exc:
                 errors.append((label("id_number", "身份证号"), str(exc)))
         phone = phone_of(texts)
-        if phone:
+        if phone and not (  # already the 11-digit form parse_mobile returns
+            len(phone) == 11 and phone.isascii() and phone.isdigit() and phone[1] in _MOBILE_2ND
+            and phone[0] == "1"
+        ):  # fmt: skip
             try:
                 phone = parse_mobile(phone)
             except PhoneError as exc:
@@ -287,19 +302,22 @@ def _build(ctx: EncodeContext, ok: list[tuple], out: EncodedChunk) -> None:
     fernet = FastFernet(ctx.fernet_key)
     id_tokens = fernet.encrypt_many([r[1].value for r in ok])
     phone_tokens = fernet.encrypt_many([r[3] for r in ok])
-    uuids = _uuid_hexes(len(ok))
-    index_key, digest = ctx.index_key, hmac.digest
+    uuids = uuid4_hexes(len(ok))
+    id_index = hmac_prefixed(ctx.index_key, f"{ID_PURPOSE}:".encode())
+    phone_index_of = hmac_prefixed(ctx.index_key, f"{PHONE_PURPOSE}:".encode())
     created = ctx.created_at
     stage = ctx.stage
     lines: list[str] = []
+    paths: dict[str, str] = {}  # grid path -> COPY-escaped
     for i, row in enumerate(ok):
         number, parsed, name, phone, grid, household, relation, address, tag_ids, texts = row
         value = parsed.value
-        index = digest(index_key, f"{ID_PURPOSE}:{value}".encode(), "sha256").hex()
-        phone_index = (
-            digest(index_key, f"{PHONE_PURPOSE}:{phone}".encode(), "sha256").hex() if phone else ""
-        )
-        id_masked, phone_masked = mask_id_number(value), mask_phone(phone)
+        index = id_index(value.encode())
+        phone_index = phone_index_of(phone.encode()) if phone else ""
+        # core.masking's forms for the only lengths that get here (18-character ID
+        # numbers, 11-digit mobiles)
+        id_masked = value[:6] + "********" + value[14:]
+        phone_masked = phone[:3] + "****" + phone[7:] if phone else ""
         grid_id, path, _grid_name = grid
         fields = (
             uuids[i],
@@ -307,7 +325,7 @@ def _build(ctx: EncodeContext, ok: list[tuple], out: EncodedChunk) -> None:
             created,
             name.translate(_COPY_ESCAPE),
             parsed.gender,
-            parsed.birth_date.isoformat(),
+            parsed.iso,
             id_tokens[i],
             index,
             id_masked,
@@ -315,7 +333,7 @@ def _build(ctx: EncodeContext, ok: list[tuple], out: EncodedChunk) -> None:
             phone_index,
             phone_masked,
             str(grid_id),
-            path.translate(_COPY_ESCAPE),
+            paths.get(path) or paths.setdefault(path, path.translate(_COPY_ESCAPE)),
             relation.translate(_COPY_ESCAPE),
             address.translate(_COPY_ESCAPE),
         )
@@ -324,7 +342,6 @@ def _build(ctx: EncodeContext, ok: list[tuple], out: EncodedChunk) -> None:
         if stage:
             tags = "{" + ",".join(map(str, tag_ids)) + "}"
             out.tagged += bool(tag_ids)
-            out.texts.append(texts)
             lines.append(
                 f"{number}\t{chr(9).join(fields)}\t{household.translate(_COPY_ESCAPE)}\t{tags}\n"
             )

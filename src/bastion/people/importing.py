@@ -20,7 +20,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import queue
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -134,18 +136,75 @@ def _encoded(ctx: EncodeContext, chunks, workers: int) -> Iterator[EncodedChunk]
     """Encode chunks in order, `workers` processes ahead of the writer (bounded memory)."""
     if workers <= 1:
         for chunk in chunks:
-            yield encode_chunk(ctx, chunk)
+            yield _sourced(encode_chunk(ctx, chunk), chunk, ctx)
         return
     import multiprocessing
 
+    chunks = _read_ahead(chunks, ctx.language)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(pool.submit(encode_chunk, ctx, chunk))
+            pending.append((pool.submit(encode_chunk, ctx, chunk), chunk))
             if len(pending) > workers + 1:
-                yield pending.popleft().result()
+                future, sent = pending.popleft()
+                yield _sourced(future.result(), sent, ctx)
         while pending:
-            yield pending.popleft().result()
+            future, sent = pending.popleft()
+            yield _sourced(future.result(), sent, ctx)
+
+
+_END = object()
+
+
+def _read_ahead(chunks: Iterator, language: str, depth: int = 2) -> Iterator:
+    """`chunks`, read by a thread up to `depth` chunks ahead.
+
+    Reading the file (CSV parsing, XLSX unzipping) then overlaps the database writes:
+    psycopg releases the GIL while it waits for the server. An error while reading
+    (e.g. TableError) is raised here, in the caller's thread.
+    """
+    pipe: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                pipe.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            with translation.override(language):
+                for chunk in chunks:
+                    if not put(chunk):
+                        return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            put(exc)
+            return
+        put(_END)
+
+    reader = threading.Thread(target=run, name="roster-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = pipe.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
+def _sourced(encoded: EncodedChunk, chunk, ctx: EncodeContext) -> EncodedChunk:
+    """Attach the rows as sent, from which `EncodedChunk.texts_of` reads valid rows' texts."""
+    encoded.source, encoded.indexes = chunk, ctx.indexes
+    return encoded
 
 
 def _source_size(source) -> int:

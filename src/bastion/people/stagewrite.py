@@ -154,7 +154,6 @@ class StageWriter(ChunkWriter):
 
     def _staged(self, encoded: EncodedChunk, where: str, params: list) -> dict[int, ValidRow]:
         """Staged rows as ValidRow (for merges and the preview), by row number."""
-        position = {rn: i for i, rn in enumerate(encoded.rows)}
         self._cursor.execute(f"SELECT {_STAGED_FIELDS} FROM {_STAGE} WHERE {where}", params)  # noqa: S608
         out: dict[int, ValidRow] = {}
         for (rn, index, name, gender, born, id_masked, phone_index, phone_encrypted, phone_masked,
@@ -163,6 +162,6 @@ class StageWriter(ChunkWriter):
             out[rn] = ValidRow(
                 rn, index, "", name, gender, born, id_masked, phone_index, phone_encrypted,
                 phone_masked, grid_id, path, label, relation, address, tuple(tags),
-                str(public_id), id_encrypted, encoded.texts[position[rn]],
+                str(public_id), id_encrypted, encoded.texts_of(rn),
             )  # fmt: skip
         return out

@@ -76,11 +76,17 @@ def list_followups(request, public_id: UUID):
 
 
 def _observation_for_write(user, public_id):
-    """The scoped observation with only what recording needs joined (the hot path)."""
-    from bastion.monitoring.selectors.observations import observation_list
+    """The observation with only what recording needs joined (the hot path): read by its
+    public id, then checked against the same visibility rule as `observation_list`
+    (no query for a region grant; one for a team seat). Missing or out of scope: 404."""
+    from bastion.monitoring.models import Observation
+    from bastion.monitoring.selectors.observations import observation_visible_to
 
-    qs = observation_list(user=user).select_related(None).select_related("policy", "person")
-    return get_or_404(qs.order_by(), public_id=public_id)
+    qs = Observation.objects.select_related("policy", "person").order_by()
+    observation = get_or_404(qs, public_id=public_id)
+    if not observation_visible_to(user, observation):
+        raise Http404
+    return observation
 
 
 def _record(request, public_id: UUID, payload: FollowUpIn, corrects_ref: str | None = None):

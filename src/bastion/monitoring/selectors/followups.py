@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bastion.core.masking import mask_name
 from bastion.monitoring import schedule
@@ -43,9 +45,20 @@ class TodayRow:
     def public_id(self):
         return self.observation.public_id
 
+    record_url: str = ""
+
     @property
-    def record_url(self) -> str:
-        return reverse("monitoring:followup_record", args=[self.observation.public_id])
+    def day_label(self) -> str:
+        return _("第 %(day)s 天 / 共 %(total)s 天") % {"day": self.day, "total": self.total_days}
+
+    @property
+    def today_label(self) -> str:
+        return _("今日 %(done)s/%(per_day)s") % {"done": self.done, "per_day": self.per_day}
+
+    @property
+    def alerts_label(self) -> str:
+        n = self.open_alerts
+        return ngettext("%(n)s 条预警", "%(n)s 条预警", n) % {"n": n}
 
     @property
     def last(self):
@@ -76,8 +89,21 @@ def _today_observations(qs: QuerySet, today: dt.date) -> QuerySet:
     )
 
 
+_URL_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+def _record_url_maker():
+    """One `reverse` per page instead of one per row."""
+    template = reverse("monitoring:followup_record", args=[_URL_PLACEHOLDER])
+    return lambda public_id: template.replace(_URL_PLACEHOLDER, str(public_id))
+
+
 def _build_row(
-    observation: Observation, followups: list, open_alerts: int, now: dt.datetime
+    observation: Observation,
+    followups: list,
+    open_alerts: int,
+    now: dt.datetime,
+    record_url=None,
 ) -> TodayRow:
     today = schedule.local_today(now)
     policy = observation.policy
@@ -98,6 +124,7 @@ def _build_row(
         done=sum(1 for s in slots if s.state == schedule.DONE),
         followups=counted,
         open_alerts=open_alerts,
+        record_url=(record_url or _record_url_maker())(observation.public_id),
     )
 
 
@@ -134,9 +161,14 @@ def today_rows(
         .annotate(n=Count("id"))
         .values_list("observation_id", "n")
     )
+    record_url = _record_url_maker()
     for observation in observations:
         row = _build_row(
-            observation, by_obs.get(observation.pk, []), alerts.get(observation.pk, 0), now
+            observation,
+            by_obs.get(observation.pk, []),
+            alerts.get(observation.pk, 0),
+            now,
+            record_url,
         )
         groups[row.state].append(row)
     return groups, truncated

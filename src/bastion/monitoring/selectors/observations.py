@@ -11,15 +11,19 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bastion.access.roles import Perm
-from bastion.access.scoping import can_on_path, region_paths, scope_of
+from bastion.access.scoping import can_on_path, region_paths, scope_memo, scope_of
 from bastion.core.idnumber import IdNumberError, parse_id_number
 from bastion.core.phone import PhoneError, parse_mobile
 from bastion.monitoring.models import Observation, Policy, TeamMember
 from bastion.people.identity import id_number_index, phone_index
 
+# Up to this many team seats are inlined as a list of ids (an index lookup PostgreSQL can
+# OR with the path index); more become a UNION subquery, which it semi-joins.
+_INLINE_TEAM_IDS = 1000
 
-def _visible_q(user) -> Q | None:
-    """None: everything (superuser). Otherwise region grants, 包片 grids, and team seats."""
+
+def _visible_prefixes(user) -> list[str] | None:
+    """Region path prefixes that open observations; None: everything (superuser)."""
     paths = region_paths(user, Perm.PERSON_VIEW)
     if paths is None:
         return None
@@ -27,10 +31,60 @@ def _visible_q(user) -> Q | None:
     prefixes = list(paths)
     if Perm.PERSON_VIEW in scope.perms:
         prefixes += scope.assigned_grid_paths
-    q = Q(pk__in=TeamMember.objects.filter(user_id=user.pk).values("observation_id"))
+    return prefixes
+
+
+def _visible_q(user, pk_field: str = "pk", path_field: str = "path") -> Q | None:
+    """None: everything (superuser). Otherwise region grants, 包片 grids, and team seats.
+
+    `pk_field` / `path_field` apply the same rule to records that carry their
+    observation's id and region path (alerts, service requests: "observation_id", "path").
+
+    `pk IN (team subquery) OR path LIKE ...` cannot use an index (PostgreSQL scans every
+    observation), so with region prefixes the team's ids are read first: a short list
+    ORs with the path index; a long one becomes `pk IN (team UNION path matches)`.
+    """
+    prefixes = _visible_prefixes(user)
+    if prefixes is None:
+        return None
+    pk_in = f"{pk_field}__in"
+    team = TeamMember.objects.filter(user_id=user.pk).values("observation_id")
+    if not prefixes:
+        return Q(**{pk_in: team})
+    team_ids = scope_memo(
+        user,
+        "monitoring.team_observation_ids",
+        lambda: list(
+            team.order_by().values_list("observation_id", flat=True)[: _INLINE_TEAM_IDS + 1]
+        ),
+    )
+    if len(team_ids) <= _INLINE_TEAM_IDS:
+        by_path = Q(**{pk_in: []})
+        for prefix in prefixes:
+            by_path |= Q(**{f"{path_field}__startswith": prefix})
+        return Q(**{pk_in: team_ids}) | by_path if team_ids else by_path
+    in_region = Q(pk__in=[])
     for prefix in prefixes:
-        q |= Q(path__startswith=prefix)
-    return q
+        in_region |= Q(path__startswith=prefix)
+    region_ids = Observation.objects.filter(in_region).order_by().values("id")
+    return Q(**{pk_in: team.order_by().union(region_ids, all=True)})
+
+
+def visible_record_q(user) -> Q | None:
+    """The `observation_list` rule for a record with `observation_id` and its
+    observation's region `path` (Alert, ServiceRequest); None: all. Callers check
+    `user.is_authenticated` first."""
+    return _visible_q(user, pk_field="observation_id", path_field="path")
+
+
+def observation_visible_to(user, observation: Observation) -> bool:
+    """The same rule as `observation_list`, for one loaded observation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    prefixes = _visible_prefixes(user)
+    if prefixes is None or any(observation.path.startswith(p) for p in prefixes):
+        return True
+    return observation_is_team_member(user, observation)
 
 
 def _search_q(q: str) -> Q:

@@ -153,29 +153,35 @@ def followup_record(
     policy = observation.policy
     abnormal = (temperature is not None and temperature >= policy.fever_threshold) or bool(symptoms)
 
+    followup = FollowUp(
+        observation=observation,
+        path=observation.path,
+        observed_at=observed_at,
+        local_date=local_date,
+        source=source,
+        recorded_by=actor,
+        temperature=temperature,
+        symptoms=symptoms,
+        other_symptom=other_symptom[:200],
+        at_home=at_home,
+        contact=contact,
+        note=(note or "")[:300],
+        corrects=corrects,
+        abnormal=abnormal,
+    )
+    # The relations are loaded objects: no need for full_clean to re-read them; the
+    # `corrects` one-to-one is checked (under a row lock) and enforced by its index.
+    followup.full_clean(exclude=["observation", "recorded_by", "corrects"])
     try:
-        with transaction.atomic():
+        # A plain entry needs no savepoint of its own: whatever fails inside is a
+        # server error that rolls back the caller's transaction anyway. A correction
+        # keeps one, as its checks may refuse it (422) inside a request's transaction.
+        with transaction.atomic(savepoint=corrects is not None):
             if corrects is not None:
                 # Lock the row being corrected so two corrections cannot both pass the check.
                 corrects = FollowUp.objects.select_for_update().get(pk=corrects.pk)
+                followup.corrects = corrects
             _check_corrects(observation, corrects)
-            followup = FollowUp(
-                observation=observation,
-                path=observation.path,
-                observed_at=observed_at,
-                local_date=local_date,
-                source=source,
-                recorded_by=actor,
-                temperature=temperature,
-                symptoms=symptoms,
-                other_symptom=other_symptom[:200],
-                at_home=at_home,
-                contact=contact,
-                note=(note or "")[:300],
-                corrects=corrects,
-                abnormal=abnormal,
-            )
-            followup.full_clean()
             followup.save()
             audit_record(
                 actor=actor,
