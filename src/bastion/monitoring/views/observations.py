@@ -197,46 +197,49 @@ def observation_release_view(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("monitoring:observation", observation.public_id)
 
 
-@login_required
-@require_POST
-def observation_end_view(request: HttpRequest, public_id) -> HttpResponse:
+def _observation_action(request, public_id, form_class, form_key: str, act, done: str):
+    """Validate `form_class`, call `act(observation, cleaned_data)`, redirect or re-render."""
     observation = _changeable(request, public_id)
-    form = forms.EndForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            observation_end(
-                actor=request.user,
-                observation=observation,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
+            act(observation, form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("观察已提前结束"))
+            messages.success(request, done)
             return redirect("monitoring:observation", observation.public_id)
-    return _detail(request, observation, forms_with_errors={"end_form": form}, status=422)
+    return _detail(request, observation, forms_with_errors={form_key: form}, status=422)
+
+
+@login_required
+@require_POST
+def observation_end_view(request: HttpRequest, public_id) -> HttpResponse:
+    return _observation_action(
+        request,
+        public_id,
+        forms.EndForm,
+        "end_form",
+        lambda obs, data: observation_end(
+            actor=request.user, observation=obs, reason=data["reason"], note=data["note"]
+        ),
+        _("观察已提前结束"),
+    )
 
 
 @login_required
 @require_POST
 def observation_extend_view(request: HttpRequest, public_id) -> HttpResponse:
-    observation = _changeable(request, public_id)
-    form = forms.ExtendForm(request.POST)
-    if form.is_valid():
-        try:
-            observation_extend(
-                actor=request.user,
-                observation=observation,
-                days=form.cleaned_data["days"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("观察期已延长"))
-            return redirect("monitoring:observation", observation.public_id)
-    return _detail(request, observation, forms_with_errors={"extend_form": form}, status=422)
+    return _observation_action(
+        request,
+        public_id,
+        forms.ExtendForm,
+        "extend_form",
+        lambda obs, data: observation_extend(
+            actor=request.user, observation=obs, days=data["days"], reason=data["reason"]
+        ),
+        _("观察期已延长"),
+    )
 
 
 @login_required
