@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export BASTION_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint bench venv migrate demo browsers clean
+.PHONY: run test lint bench venv migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## Benchmarks on PostgreSQL (DATABASE_URL=postgres://...); BENCH_ARGS=monitoring for issue 3's
 bench: venv
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
