@@ -31,7 +31,13 @@ from bastion.core.idnumber import (
 from bastion.core.phone import PhoneError, parse_mobile
 from bastion.core.tabular import extract
 from bastion.people.identity import ID_PURPOSE, PHONE_PURPOSE
-from bastion.people.services import parse_gender
+from bastion.people.inputs import (
+    birth_date_error,
+    gender_error,
+    name_error,
+    tag_find,
+    unknown_tags_error,
+)
 
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _MOBILE_2ND = frozenset("3456789")
@@ -190,10 +196,8 @@ def _encode(ctx: EncodeContext, rows: list[tuple[int, list[str]]]) -> EncodedChu
     for number, texts in rows:
         errors: list[tuple[str, str]] = []
         name = name_of(texts)
-        if not name:
-            errors.append((label("name", "姓名"), _("姓名不能为空")))
-        elif len(name) > 60:
-            errors.append((label("name", "姓名"), _("姓名不能超过60个字")))
+        if message := name_error(name):
+            errors.append((label("name", "姓名"), message))
         parsed = None
         raw_id = id_of(texts)
         if not raw_id:
@@ -213,19 +217,17 @@ def _encode(ctx: EncodeContext, rows: list[tuple[int, list[str]]]) -> EncodedChu
             except PhoneError as exc:
                 errors.append((label("phone", "手机号"), str(exc)))
         gender_text = gender_of(texts)
-        if gender_text:
-            gender = parse_gender(gender_text)
-            if gender is None:
-                errors.append((label("gender", "性别"), _("性别应为“男”或“女”")))
-            elif parsed is not None and gender != parsed.gender:
-                errors.append((label("gender", "性别"), _("性别与身份证号不符")))
+        if gender_text and (
+            message := gender_error(gender_text, parsed.gender if parsed else None)
+        ):
+            errors.append((label("gender", "性别"), message))
         birth_text = birth_of(texts)
         if birth_text:
             born = _parse_date(birth_text)
             if born is None:
                 errors.append((label("birth_date", "出生日期"), _("出生日期格式不正确")))
-            elif parsed is not None and born != parsed.birth_date:
-                errors.append((label("birth_date", "出生日期"), _("出生日期与身份证号不符")))
+            elif message := birth_date_error(born, parsed.birth_date if parsed else None):
+                errors.append((label("birth_date", "出生日期"), message))
         grid_text = grid_of(texts) or ctx.default_grid or ""
         grid = ctx.grids.get(grid_text)
         if grid is None and grid_text in ctx.grid_names:
@@ -270,15 +272,13 @@ def _encode(ctx: EncodeContext, rows: list[tuple[int, list[str]]]) -> EncodedChu
             for word in _TAG_SPLIT.split(tag_text):
                 if not word:
                     continue
-                tag_id = ctx.tags.get(word) or ctx.tags.get(word.lower())
+                tag_id = tag_find(ctx.tags, word)
                 if tag_id is None:
                     unknown.append(word)
                 elif tag_id not in tag_ids:
                     tag_ids.append(tag_id)
             if unknown:
-                errors.append(
-                    (label("tags", "标签"), _("未知标签：%(tags)s") % {"tags": "、".join(unknown)})
-                )
+                errors.append((label("tags", "标签"), unknown_tags_error(unknown)))
         if parsed is not None and not errors:
             first = seen.get(parsed.value)
             if first is not None:

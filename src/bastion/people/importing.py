@@ -43,6 +43,7 @@ from bastion.core.tabular import Column, RowError, TableError, open_table, write
 from bastion.geo.models import Level, Region
 from bastion.people import bulkwrite, stagewrite
 from bastion.people.bulk import EncodeContext, EncodedChunk, encode_chunk
+from bastion.people.inputs import tag_index
 from bastion.people.models import Tag
 
 COLUMNS = [
@@ -115,10 +116,7 @@ def _grid_maps(actor) -> tuple[dict, dict]:
 
 
 def _tag_map() -> dict[str, int]:
-    tags: dict[str, int] = {}
-    for pk, code, name_zh, name_en in Tag.objects.values_list("pk", "code", "name_zh", "name_en"):
-        tags[code] = tags[name_zh] = tags[name_en.lower()] = pk
-    return tags
+    return tag_index(Tag.objects.values_list("pk", "code", "name_zh", "name_en"))
 
 
 def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:

@@ -8,7 +8,9 @@ the ID, tags. Errors are ValidationErrors keyed by field, in the user's language
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -17,6 +19,10 @@ from bastion.core.idnumber import IdNumberError, parse_id_number
 from bastion.core.phone import PhoneError, parse_mobile
 from bastion.geo.models import Level, Region
 from bastion.people.models import Gender, Tag
+
+T = TypeVar("T")
+
+NAME_MAX_LENGTH = 60  # Person.name's max_length
 
 _GENDER_WORDS = {
     "M": Gender.MALE,
@@ -68,26 +74,70 @@ def parse_gender(raw: str) -> str | None:
     return _GENDER_WORDS.get(text) or _GENDER_WORDS.get(text.lower())
 
 
+# The checks below are shared with the roster importer (`people.bulk`), which runs them
+# per row on text cells, so a form, the API and an import row get the same rules and
+# the same messages. Each returns the message, or None when the value is acceptable.
+
+
+def name_error(name: str) -> str | None:
+    """What is wrong with a (stripped) name."""
+    if not name:
+        return _("姓名不能为空")
+    if len(name) > NAME_MAX_LENGTH:
+        return _("姓名不能超过60个字")
+    return None
+
+
+def gender_error(raw: str, id_gender: str | None) -> str | None:
+    """What is wrong with a stated gender, given the ID number's (None: no valid ID)."""
+    gender = parse_gender(raw)
+    if gender is None:
+        return _("性别应为“男”或“女”")
+    if gender and id_gender and gender != id_gender:
+        return _("性别与身份证号不符")
+    return None
+
+
+def birth_date_error(born: dt.date | None, id_born: dt.date | None) -> str | None:
+    """What is wrong with a stated birth date, given the ID number's (None: no valid ID)."""
+    if born and id_born and born != id_born:
+        return _("出生日期与身份证号不符")
+    return None
+
+
+def tag_index(rows: Iterable[tuple[T, str, str, str]]) -> dict[str, T]:
+    """(value, code, name_zh, name_en) rows -> lookup by code, Chinese or English name."""
+    index: dict[str, T] = {}
+    for value, code, name_zh, name_en in rows:
+        index[code] = index[name_zh] = index[name_en.lower()] = value
+    return index
+
+
+def tag_find(index: dict[str, T], word: str) -> T | None:
+    """A tag from `tag_index` by a word as written (English names in any case)."""
+    return index.get(word) or index.get(word.lower())
+
+
+def unknown_tags_error(unknown: list[str]) -> str:
+    return _("未知标签：%(tags)s") % {"tags": "、".join(unknown)}
+
+
 def resolve_tags(values: list[str]) -> list[Tag]:
     """Tags by code or Chinese/English name; an unknown one raises ValidationError."""
     wanted = [v.strip() for v in values if v and v.strip()]
     if not wanted:
         return []
-    known = {}
-    for tag in Tag.objects.all():
-        known[tag.code] = tag
-        known[tag.name_zh] = tag
-        known[tag.name_en.lower()] = tag
+    known = tag_index((t, t.code, t.name_zh, t.name_en) for t in Tag.objects.all())
     tags: list[Tag] = []
     unknown: list[str] = []
     for value in wanted:
-        tag = known.get(value) or known.get(value.lower())
+        tag = tag_find(known, value)
         if tag is None:
             unknown.append(value)
         elif tag not in tags:
             tags.append(tag)
     if unknown:
-        raise ValidationError({"tags": _("未知标签：%(tags)s") % {"tags": "、".join(unknown)}})
+        raise ValidationError({"tags": unknown_tags_error(unknown)})
     return tags
 
 
@@ -95,10 +145,8 @@ def person_input_clean(data: PersonInput) -> CleanPerson:
     """Validate a PersonInput; ValidationError maps field names to Chinese messages."""
     errors: dict[str, str] = {}
     name = (data.name or "").strip()
-    if not name:
-        errors["name"] = _("姓名不能为空")
-    elif len(name) > 60:
-        errors["name"] = _("姓名不能超过60个字")
+    if message := name_error(name):
+        errors["name"] = message
     parsed = None
     try:
         parsed = parse_id_number(data.id_number or "")
@@ -110,13 +158,10 @@ def person_input_clean(data: PersonInput) -> CleanPerson:
             phone = parse_mobile(data.phone)
         except PhoneError as exc:
             errors["phone"] = str(exc)
-    gender = parse_gender(data.gender)
-    if gender is None:
-        errors["gender"] = _("性别应为“男”或“女”")
-    elif gender and parsed is not None and gender != parsed.gender:
-        errors["gender"] = _("性别与身份证号不符")
-    if data.birth_date and parsed is not None and data.birth_date != parsed.birth_date:
-        errors["birth_date"] = _("出生日期与身份证号不符")
+    if message := gender_error(data.gender, parsed.gender if parsed else None):
+        errors["gender"] = message
+    if message := birth_date_error(data.birth_date, parsed.birth_date if parsed else None):
+        errors["birth_date"] = message
     if data.grid is not None and data.grid.level != Level.GRID:
         errors["grid"] = _("所选区域不是网格")
     if data.household_label.strip() and data.grid is None:

@@ -27,10 +27,9 @@ from bastion.people.importjobs import (  # re-exported: the import pages call se
     import_job_preview,
     import_job_run,
 )
-from bastion.people.inputs import (  # parse_gender: re-exported for the roster import
+from bastion.people.inputs import (
     CleanPerson,
     PersonInput,
-    parse_gender,
     person_input_clean,
     resolve_tags,
 )
@@ -43,7 +42,6 @@ __all__ = [
     "import_job_error_workbook",
     "import_job_preview",
     "import_job_run",
-    "parse_gender",
     "person_register",
     "person_update",
 ]
