@@ -165,3 +165,18 @@ def test_audit_records_the_fact_not_the_temperature(observation, county, in_peri
     assert entry.action == "create" and entry.actor == county.gridworker
     text = f"{entry.object_repr} {entry.changes}"
     assert "38.6" not in text and "cough" not in text
+
+
+def test_no_temperature_or_name_reaches_audit_or_notifications(observation, county, in_period):
+    """Health data and full names stay out of audit entries, a follow-up's repr (used as
+    an audit repr by default) and the fever alert's notifications."""
+    from bastion.access.models import Notification
+
+    f = record(observation, county.gridworker, in_period, temperature="38.7")
+    assert "38.7" not in str(f)
+    entries = AuditEntry.objects.all()
+    texts = [f"{e.object_repr} {e.changes} {e.reason}" for e in entries]
+    texts += [f"{n.title} {n.body}" for n in Notification.objects.all()]
+    assert any("张**" in t for t in texts)
+    for text in texts:
+        assert "38.7" not in text and "张建国" not in text, text

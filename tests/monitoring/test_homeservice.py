@@ -97,3 +97,24 @@ def test_outsider_gets_404_for_services(request_, observation, county, login):
         assert client.post(url, {"status": "done", "kind": "other"}).status_code == 404
     body = client.get(reverse("monitoring:service_list")).content.decode()
     assert str(request_.public_id) not in body
+
+
+@pytest.mark.parametrize("chosen", ["not-a-uuid", "", "outsider"])
+def test_assigning_someone_outside_the_team_is_refused(request_, county, login, chosen):
+    client = login(county.gridworker)
+    value = str(county.outsider.public_id) if chosen == "outsider" else chosen
+    url = reverse("monitoring:service_assign", args=[request_.public_id])
+    response = client.post(url, {"user": value}, follow=True)
+    assert "请选择责任组成员" in response.content.decode()
+    request_.refresh_from_db()
+    assert request_.assigned_to is None
+
+
+def test_a_refused_status_change_is_flashed_not_saved(request_, county, login):
+    client = login(county.gridworker)
+    url = reverse("monitoring:service_status", args=[request_.public_id])
+    response = client.post(url, {"status": "no-such-status"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("monitoring:service_list")
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    request_.refresh_from_db()
+    assert request_.status == ServiceStatus.OPEN

@@ -178,3 +178,43 @@ def test_config_pages_are_404_for_others(county, login, policy, persona):
         "/monitoring/config/risk-areas/new/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_risk_area_pages_create_edit_and_show_service_errors(county, login):
+    from bastion.monitoring.models import RiskArea
+
+    client = login(county.command)
+    new = "/monitoring/config/risk-areas/new/"
+    bad = client.post(new, {"name": "武汉", "code": "4201", "risky_from": "2026-03-05",
+                            "risky_until": "2026-03-01"})  # fmt: skip
+    assert bad.status_code == 422
+    assert "风险结束日期不能早于开始日期" in bad.content.decode()
+    assert not RiskArea.objects.exists()
+    response = client.post(new, {"name": "武汉", "code": "4201", "risky_from": "2026-03-01"})
+    assert response.status_code == 302 and response["Location"] == "/monitoring/config/"
+    area = RiskArea.objects.get()
+    response = client.post(
+        f"/monitoring/config/risk-areas/{area.public_id}/",
+        {"name": "武汉市", "code": "4201", "risky_from": "2026-03-01", "risky_until": "2026-03-20"},
+    )
+    assert response.status_code == 302
+    area.refresh_from_db()
+    assert (area.name, area.risky_until) == ("武汉市", dt.date(2026, 3, 20))
+
+
+def test_new_policy_page_shows_the_service_error(county, login, policy):
+    client = login(county.command)
+    data = {
+        "category": "returnee", "name_zh": "重复", "name_en": "Dup", "observation_days": 14,
+        "clock_start": "arrival", "followups_per_day": 1, "fever_threshold": "37.3",
+        "cutoff_hour": 20, "retention_days": 30, "escalation_hours": "2,4",
+        "team_template": policy.team_template.pk, "active": "on",
+    }  # fmt: skip
+    response = client.post("/monitoring/config/policies/new/", data)
+    assert response.status_code == 422
+    assert "类别代码“returnee”已存在" in response.content.decode()
+    assert Policy.objects.filter(category="returnee").count() == 1
+    data["category"] = "school_staff"
+    response = client.post("/monitoring/config/policies/new/", data)
+    assert response.status_code == 302 and response["Location"] == "/monitoring/config/"
+    assert Policy.objects.get(category="school_staff").name_zh == "重复"

@@ -194,3 +194,16 @@ def test_person_page_shows_arrival_link_to_grid_worker_not_auditor(county, login
     assert page.status_code == 200
     assert arrival not in page.content.decode()
     assert "登记返乡/到达" not in page.content.decode()
+
+
+def test_page_and_api_show_the_same_seat_label(county, duty, login):
+    """One rule (`seat_duty_list` annotates `seat_label`) for the page, the remove page and
+    the API."""
+    from bastion.monitoring.models import TeamTemplateRole
+
+    label = TeamTemplateRole.objects.filter(code="police").values_list("label_zh", flat=True)[0]
+    client = login(county.town)
+    assert client.get(BASE).json()["items"][0]["seat_label"] == label
+    assert f"<strong>{label}</strong>" in client.get(PAGE).content.decode()
+    remove = client.get(f"{PAGE}{duty.public_id}/remove/")
+    assert f"<dd>{label}</dd>" in remove.content.decode()

@@ -157,12 +157,9 @@ def extend_observation(request, public_id: UUID, payload: ExtendIn):
 
 
 def _team(observation) -> list[dict]:
-    from bastion.monitoring.models import TeamMember
+    from bastion.monitoring.selectors.observations import observation_team
 
-    members = {
-        m.seat_id: m.user
-        for m in TeamMember.objects.filter(observation=observation).select_related("user")
-    }
+    members = {m.seat_id: m.user for m in observation_team(observation)}
     seats = observation.policy.team_template.roles.all()
     return [
         {

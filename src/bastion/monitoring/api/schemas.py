@@ -181,6 +181,41 @@ class TeamIn(Schema):
     members: dict[str, str | None]  # seat code -> username (None leaves the seat empty)
 
 
+class SeatDutyOut(Schema):
+    """A standing seat duty (五包一岗位); `seat_label` is annotated by `seat_duty_list`."""
+
+    public_id: UUID
+    seat_code: str
+    seat_label: str
+    region: str
+    region_name: str
+    user: str
+    user_name: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj) -> str:
+        return obj.region.name
+
+    @staticmethod
+    def resolve_user(obj) -> str:
+        return obj.user.username
+
+    @staticmethod
+    def resolve_user_name(obj) -> str:
+        return obj.user.full_name
+
+
+class SeatDutyIn(Schema):
+    seat_code: str
+    region: str  # the region's code
+    user: str  # username
+
+
 class SelfReportLinkOut(Schema):
     url: str
     token: str

@@ -4,64 +4,17 @@ Perm.ASSIGNMENT_MANAGE; out of scope (or no such permission) answers 404.
 No `from __future__ import annotations`: ninja and @paginate read the runtime annotations.
 """
 
-import datetime as dt
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.monitoring.api.common import api_user
+from bastion.monitoring.api.schemas import SeatDutyIn, SeatDutyOut
 
 router = Router(tags=["monitoring"])
-
-
-class SeatDutyOut(Schema):
-    public_id: UUID
-    seat_code: str
-    seat_label: str
-    region: str
-    region_name: str
-    user: str
-    user_name: str
-    created_at: dt.datetime
-
-    @staticmethod
-    def resolve_seat_label(obj) -> str:
-        return getattr(obj, "seat_label", None) or obj.seat_code
-
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region.code
-
-    @staticmethod
-    def resolve_region_name(obj) -> str:
-        return obj.region.name
-
-    @staticmethod
-    def resolve_user(obj) -> str:
-        return obj.user.username
-
-    @staticmethod
-    def resolve_user_name(obj) -> str:
-        return obj.user.full_name
-
-
-class SeatDutyIn(Schema):
-    seat_code: str
-    region: str
-    user: str
-
-
-def _with_labels(qs):
-    from bastion.monitoring.models import TeamTemplateRole
-
-    label = TeamTemplateRole.objects.filter(code=OuterRef("seat_code")).order_by(
-        F("template__policies__active").desc(nulls_last=True), "template__name", "id"
-    )
-    return qs.annotate(seat_label=Subquery(label.values("label_zh")[:1]))
 
 
 @router.get("", response=list[SeatDutyOut])
@@ -72,7 +25,7 @@ def list_seat_duties(request, region: str | None = None):
 
     user = api_user(request)
     region_path = seat_region_get(user=user, code=region).path if region else ""
-    return _with_labels(seat_duty_list(user=user, region_path=region_path))
+    return seat_duty_list(user=user, region_path=region_path)
 
 
 @router.post("", response={201: SeatDutyOut})
@@ -92,7 +45,7 @@ def create_seat_duty(request, payload: SeatDutyIn):
     duty = seat_assignment_create(
         actor=user, user=target, seat_code=payload.seat_code, region=region
     )
-    return Status(201, _with_labels(sel.seat_duty_list(user=user)).get(pk=duty.pk))
+    return Status(201, sel.seat_duty_list(user=user).get(pk=duty.pk))
 
 
 @router.api_operation(["DELETE"], "/{public_id}", response={204: None})

@@ -70,4 +70,4 @@ class FollowUp(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.local_date} {self.temperature}"
+        return f"{self.local_date} {self.source}"  # no health data: it lands in audit reprs

@@ -22,7 +22,7 @@ from bastion.people.identity import id_number_index, phone_index
 _INLINE_TEAM_IDS = 1000
 
 
-def _visible_prefixes(user) -> list[str] | None:
+def visible_prefixes(user) -> list[str] | None:
     """Region path prefixes that open observations; None: everything (superuser)."""
     paths = region_paths(user, Perm.PERSON_VIEW)
     if paths is None:
@@ -44,7 +44,7 @@ def _visible_q(user, pk_field: str = "pk", path_field: str = "path") -> Q | None
     observation), so with region prefixes the team's ids are read first: a short list
     ORs with the path index; a long one becomes `pk IN (team UNION path matches)`.
     """
-    prefixes = _visible_prefixes(user)
+    prefixes = visible_prefixes(user)
     if prefixes is None:
         return None
     pk_in = f"{pk_field}__in"
@@ -81,7 +81,7 @@ def observation_visible_to(user, observation: Observation) -> bool:
     """The same rule as `observation_list`, for one loaded observation."""
     if not getattr(user, "is_authenticated", False):
         return False
-    prefixes = _visible_prefixes(user)
+    prefixes = visible_prefixes(user)
     if prefixes is None or any(observation.path.startswith(p) for p in prefixes):
         return True
     return observation_is_team_member(user, observation)

@@ -7,9 +7,8 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from bastion.access.roles import Perm
-from bastion.access.scoping import region_paths, scope_of
 from bastion.monitoring.models import Arrival, ObservationStatus, RiskArea
+from bastion.monitoring.selectors.observations import visible_prefixes
 from bastion.monitoring.services.arrivals import risk_area_q
 
 
@@ -21,15 +20,12 @@ def arrivals_unobserved(*, area: RiskArea, today: dt.date) -> QuerySet[Arrival]:
 
 
 def arrival_list(*, user) -> QuerySet[Arrival]:
-    """Arrivals in the user's region grants and 包片 grids (team seats do not open them)."""
+    """Arrivals in the user's region grants and 包片 grids (team seats do not open them):
+    the region part of the observations' visibility rule."""
     qs = Arrival.objects.all()
-    paths = region_paths(user, Perm.PERSON_VIEW)
-    if paths is None:
+    prefixes = visible_prefixes(user)
+    if prefixes is None:
         return qs
-    scope = scope_of(user)
-    prefixes = list(paths)
-    if Perm.PERSON_VIEW in scope.perms:
-        prefixes += scope.assigned_grid_paths
     q = Q(pk__in=[])
     for prefix in prefixes:
         q |= Q(path__startswith=prefix)
@@ -44,6 +40,7 @@ def rescreen_matches(*, user, area: RiskArea, today: dt.date | None = None) -> Q
         .filter(risk_area_q(area, today=today))
         .exclude(person__observations__status=ObservationStatus.ACTIVE)
         .select_related("person", "person__region")
+        .prefetch_related("person__tags")
         .order_by("path", "person__name", "-arrived_on", "id")
     )
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import CharField, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from bastion.access import selectors_people
@@ -47,13 +48,29 @@ def seat_choices() -> list[Seat]:
     return list(seats.values())
 
 
+def _seat_label():
+    """A duty's seat label: from a template an active policy uses first, else any
+    template (by name); the bare code when no template has the seat."""
+    label = TeamTemplateRole.objects.filter(code=OuterRef("seat_code")).order_by(
+        F("template__policies__active").desc(nulls_last=True), "template__name", "id"
+    )
+    return Coalesce(
+        Subquery(label.values("label_zh")[:1]), F("seat_code"), output_field=CharField()
+    )
+
+
 def seat_duty_list(*, user, region_path: str = "") -> QuerySet[SeatAssignment]:
-    """Seat duties inside the manager's subtrees, grouped by region (path order)."""
+    """Seat duties inside the manager's subtrees, grouped by region (path order), each
+    annotated with its `seat_label`."""
     require_seat_manager(user)
     qs = restrict_by_path(SeatAssignment.objects.all(), user, Perm.ASSIGNMENT_MANAGE)
     if region_path:
         qs = qs.filter(path__startswith=region_path)
-    return qs.select_related("region", "user").order_by("path", "seat_code", "user__username", "id")
+    return (
+        qs.select_related("region", "user")
+        .annotate(seat_label=_seat_label())
+        .order_by("path", "seat_code", "user__username", "id")
+    )
 
 
 def seat_duty_get(*, user, public_id) -> SeatAssignment:

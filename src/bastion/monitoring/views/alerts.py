@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from bastion.access.models import User
 from bastion.core.masking import mask_name
-from bastion.monitoring.models import AlertKind, ServiceKind, ServiceStatus, TeamMember
+from bastion.monitoring.models import AlertKind, ServiceStatus, TeamMember
 from bastion.monitoring.selectors.alerts import (
     alert_get,
     service_get,
@@ -26,16 +26,15 @@ from bastion.monitoring.selectors.alerts import (
 from bastion.monitoring.selectors.alerts import (
     service_list as select_services,
 )
-from bastion.monitoring.selectors.observations import observation_can_change, observation_get
+from bastion.monitoring.selectors.observations import (
+    observation_can_change,
+    observation_get,
+    observation_team,
+)
 from bastion.monitoring.services import alerts as alert_services
 from bastion.monitoring.services import homeservice
 
 PAGE_SIZE = 30
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for text in exc.messages:
-        messages.error(request, text)
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -43,6 +42,18 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect(default)
+
+
+def _act(request: HttpRequest, call, done: str, default: str) -> HttpResponse:
+    """Run `call()` (a service), flash its outcome, and go back to `next` or `default`."""
+    try:
+        call()
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, done)
+    return _back(request, default)
 
 
 @login_required
@@ -74,13 +85,13 @@ def alert_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 def _alert_action(request: HttpRequest, public_id, service) -> HttpResponse:
     alert = alert_get(user=request.user, public_id=public_id)
-    try:
-        service(actor=request.user, alert=alert, note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已保存"))
-    return _back(request, alert_services._alert_link(alert))
+    note = request.POST.get("note", "")
+    return _act(
+        request,
+        lambda: service(actor=request.user, alert=alert, note=note),
+        _("已保存"),
+        alert_services._alert_link(alert),
+    )
 
 
 @login_required
@@ -134,71 +145,53 @@ def service_create(request: HttpRequest, public_id) -> HttpResponse:
     observation = observation_get(user=request.user, public_id=public_id)
     if not observation_can_change(request.user, observation):
         raise Http404
-    try:
-        homeservice.service_request_create(
+    return _act(
+        request,
+        lambda: homeservice.service_request_create(
             actor=request.user,
             observation=observation,
             kind=request.POST.get("kind", ""),
             detail=request.POST.get("detail", ""),
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已提交居家服务请求"))
-    return _back(request, "monitoring:service_list")
+        ),
+        _("已提交居家服务请求"),
+        "monitoring:service_list",
+    )
 
 
 @login_required
 @require_POST
 def service_assign(request: HttpRequest, public_id) -> HttpResponse:
     service = service_get(user=request.user, public_id=public_id)
-    member = (
-        TeamMember.objects.filter(
-            observation_id=service.observation_id, user__public_id=request.POST.get("user") or None
-        )
-        .select_related("user")
-        .first()
-        if _is_uuid(request.POST.get("user", ""))
-        else None
+    chosen = request.POST.get("user", "")
+    member = next(
+        (m for m in observation_team(service.observation) if str(m.user.public_id) == chosen),
+        None,
     )
     if member is None:
         messages.error(request, _("请选择责任组成员"))
         return _back(request, "monitoring:service_list")
-    try:
-        homeservice.service_request_assign(actor=request.user, request=service, user=member.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已指派"))
-    return _back(request, "monitoring:service_list")
+    return _act(
+        request,
+        lambda: homeservice.service_request_assign(
+            actor=request.user, request=service, user=member.user
+        ),
+        _("已指派"),
+        "monitoring:service_list",
+    )
 
 
 @login_required
 @require_POST
 def service_status(request: HttpRequest, public_id) -> HttpResponse:
     service = service_get(user=request.user, public_id=public_id)
-    try:
-        homeservice.service_request_set_status(
+    return _act(
+        request,
+        lambda: homeservice.service_request_set_status(
             actor=request.user,
             request=service,
             status=request.POST.get("status", ""),
             note=request.POST.get("note", ""),
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已更新状态"))
-    return _back(request, "monitoring:service_list")
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
-SERVICE_KINDS = ServiceKind.choices
+        ),
+        _("已更新状态"),
+        "monitoring:service_list",
+    )

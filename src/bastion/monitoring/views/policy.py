@@ -29,6 +29,25 @@ def _get(model, public_id):
         raise Http404 from exc
 
 
+def _config_form(request: HttpRequest, form, *, title: str, save, done: str = "") -> HttpResponse:
+    """Validate `form`, call `save(cleaned_data)`, redirect to the configuration page
+    or re-render the form with the service's errors (422)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(dict(form.cleaned_data))
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, done or _("已保存"))
+            return redirect("monitoring:config")
+    return render(
+        request,
+        "monitoring/observations/config_form.html",
+        {"form": form, "title": title},
+        status=422 if form.errors else 200,
+    )
+
+
 @login_required
 def config_home(request: HttpRequest) -> HttpResponse:
     _require(request.user)
@@ -70,25 +89,15 @@ def policy_edit(request: HttpRequest, public_id=None) -> HttpResponse:
     form = forms.PolicyForm(request.POST or None, initial=initial)
     if policy:
         form.fields["category"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if policy:
-                data.pop("category")
-                services.policy_update(actor=request.user, policy=policy, changes=data)
-            else:
-                services.policy_create(actor=request.user, **data)
-        except ValidationError as exc:
-            form_errors(form, exc)
+
+    def save(data: dict) -> None:
+        if policy:
+            data.pop("category")
+            services.policy_update(actor=request.user, policy=policy, changes=data)
         else:
-            messages.success(request, _("已保存"))
-            return redirect("monitoring:config")
-    return render(
-        request,
-        "monitoring/observations/config_form.html",
-        {"form": form, "title": policy.name_zh if policy else _("新建类别")},
-        status=422 if form.errors else 200,
-    )
+            services.policy_create(actor=request.user, **data)
+
+    return _config_form(request, form, title=policy.name_zh if policy else _("新建类别"), save=save)
 
 
 def _seat_lines(template: TeamTemplate) -> str:
@@ -117,30 +126,18 @@ def template_edit(request: HttpRequest, public_id=None) -> HttpResponse:
     template = _get(TeamTemplate, public_id) if public_id else None
     initial = {"name": template.name, "seats": _seat_lines(template)} if template else {}
     form = forms.TemplateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        seats = _parse_seats(form.cleaned_data["seats"])
-        try:
-            if template:
-                services.team_template_update(
-                    actor=request.user,
-                    template=template,
-                    name=form.cleaned_data["name"],
-                    seats=seats,
-                )
-            else:
-                services.team_template_create(
-                    actor=request.user, name=form.cleaned_data["name"], seats=seats
-                )
-        except ValidationError as exc:
-            form_errors(form, exc)
+
+    def save(data: dict) -> None:
+        seats = _parse_seats(data["seats"])
+        if template:
+            services.team_template_update(
+                actor=request.user, template=template, name=data["name"], seats=seats
+            )
         else:
-            messages.success(request, _("已保存"))
-            return redirect("monitoring:config")
-    return render(
-        request,
-        "monitoring/observations/config_form.html",
-        {"form": form, "title": template.name if template else _("新建责任组模板")},
-        status=422 if form.errors else 200,
+            services.team_template_create(actor=request.user, name=data["name"], seats=seats)
+
+    return _config_form(
+        request, form, title=template.name if template else _("新建责任组模板"), save=save
     )
 
 
@@ -159,22 +156,17 @@ def risk_area_edit(request: HttpRequest, public_id=None) -> HttpResponse:
         else {}
     )
     form = forms.RiskAreaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if area:
-                services.risk_area_update(
-                    actor=request.user, area=area, changes=dict(form.cleaned_data)
-                )
-            else:
-                services.risk_area_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
+
+    def save(data: dict) -> None:
+        if area:
+            services.risk_area_update(actor=request.user, area=area, changes=data)
         else:
-            messages.success(request, _("已保存，已通知相关网格员排查"))
-            return redirect("monitoring:config")
-    return render(
+            services.risk_area_create(actor=request.user, **data)
+
+    return _config_form(
         request,
-        "monitoring/observations/config_form.html",
-        {"form": form, "title": area.name if area else _("新增风险地区")},
-        status=422 if form.errors else 200,
+        form,
+        title=area.name if area else _("新增风险地区"),
+        save=save,
+        done=_("已保存，已通知相关网格员排查"),
     )

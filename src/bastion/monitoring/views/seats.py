@@ -49,12 +49,10 @@ def _form(request: HttpRequest, seats) -> SeatDutyForm:
     )
 
 
-def _groups(duties, labels: dict[str, str]) -> list[dict]:
+def _groups(duties) -> list[dict]:
     groups = []
     for _region_id, rows in groupby(duties, key=lambda d: d.region_id):
         rows = list(rows)
-        for row in rows:
-            row.seat_label = labels.get(row.seat_code, row.seat_code)
         groups.append({"region": rows[0].region, "duties": rows})
     return groups
 
@@ -84,12 +82,11 @@ def seat_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已添加岗位"))
                 return redirect("monitoring:seats")
-    labels = {s.code: s.label_zh for s in seats}
     page = Paginator(sel.seat_duty_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/seats/list.html",
-        {"form": form, "page": page, "groups": _groups(page.object_list, labels)},
+        {"form": form, "page": page, "groups": _groups(page.object_list)},
         status=422 if form.errors else 200,
     )
 
@@ -98,8 +95,6 @@ def seat_list(request: HttpRequest) -> HttpResponse:
 def seat_remove(request: HttpRequest, public_id) -> HttpResponse:
     """Confirm (GET) and end (POST) one seat duty; teams already formed keep their members."""
     duty = sel.seat_duty_get(user=request.user, public_id=public_id)
-    labels = {s.code: s.label_zh for s in sel.seat_choices()}
-    duty.seat_label = labels.get(duty.seat_code, duty.seat_code)
     if request.method == "POST":
         seat_assignment_delete(actor=request.user, assignment=duty)
         messages.success(request, _("已移除岗位"))
