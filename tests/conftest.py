@@ -11,11 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bastion.access.models import Assignment, RoleAssignment, User
-from bastion.access.roles import TOTP_ROLES, Role
+from bastion.access.roles import Role
 from bastion.core.idnumber import make_id_number
 from bastion.geo.models import Level, Region
 from bastion.geo.services import household_create, region_create
@@ -43,10 +41,6 @@ class County:
         if name in users:
             return users[name]
         raise AttributeError(name)
-
-
-def scope_roles(user) -> set[str]:
-    return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
 
 
 _sequence = iter(range(1, 10_000_000))
@@ -162,16 +156,8 @@ def county(db) -> County:
 
 @pytest.fixture
 def login(client):
-    """Log a persona into the Django test client: login(user)."""
+    """Log a persona into the Django test client: login(user). Users the product asks
+    for a second factor (TOTP roles, staff) get a verified session, as after passing it."""
+    from tests.mixins import api_login_client
 
-    def _login(user):
-        client.force_login(user)
-        if scope_roles(user) & TOTP_ROLES:  # pass the second factor as the user would
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-        return client
-
-    return _login
+    return lambda user: api_login_client(client, user)

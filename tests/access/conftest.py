@@ -16,12 +16,6 @@ def totp_code(device: TOTPDevice) -> str:
     return f"{value:0{device.digits}d}"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """argon2 at production cost makes every persona take ~0.3 s; these tests check logic."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def make_device(user, *, confirmed: bool = True) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="phone", confirmed=confirmed)
 

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 
 from bastion.access.models import Assignment, RoleAssignment
 from bastion.access.roles import Role
-from bastion.access.scoping import restrict_people, scope_of
+from bastion.access.scoping import restrict_people, scope_memo, scope_of
 from bastion.access.services import (
     assignment_create,
     assignment_delete,
+    assignment_target,
     role_assign,
     role_revoke,
 )
@@ -85,3 +86,41 @@ def test_assignment_validation(county):
     with pytest.raises(ValidationError):
         assignment_create(actor=county.command, user=county.nobody, kind="street", region=None)
     assert not Assignment.objects.filter(user=county.nobody).exists()
+
+
+def test_assignment_create_refuses_a_second_identical_assignment(county):
+    """The rule lives in the plain service, so team seats, the admin and the manage
+    pages all keep one row per user and target."""
+    wang = county.people["wang"]
+    assert Assignment.objects.filter(user=county.teammember, person=wang).count() == 1
+    with pytest.raises(ValidationError) as exc:
+        assignment_create(actor=county.command, user=county.teammember, kind="person", person=wang)
+    assert "user" in exc.value.message_dict
+    assert Assignment.objects.filter(user=county.teammember, person=wang).count() == 1
+
+
+def test_assignment_target_picks_the_object_named_by_the_kind(county):
+    zhang = county.people["zhang"]
+    given = {"region": county.grid_a1_1, "household": zhang.household, "person": zhang}
+    assert assignment_target(kind="grid", **given) == county.grid_a1_1
+    assert assignment_target(kind="household", **given) == zhang.household
+    assert assignment_target(kind="person", **given) == zhang
+    assert assignment_target(kind="street", **given) is None
+    assert assignment_target(kind="person", region=county.grid_a1_1) is None
+
+
+@pytest.mark.parametrize("change", ["assign", "revoke"])
+def test_grant_changes_drop_what_other_apps_memoised_beside_the_scope(county, change):
+    member = county.teammember
+    zhang = county.people["zhang"]
+    assignment = (
+        assignment_create(actor=county.command, user=member, kind="person", person=zhang)
+        if change == "revoke"
+        else None
+    )
+    assert scope_memo(member, "test.key", lambda: "before") == "before"
+    if change == "assign":
+        assignment_create(actor=county.command, user=member, kind="person", person=zhang)
+    else:
+        assignment_delete(actor=county.command, assignment=assignment)
+    assert scope_memo(member, "test.key", lambda: "after") == "after"

@@ -19,11 +19,6 @@ from bastion.core.idempotency import IdempotencyMiddleware
 from bastion.core.models import AuditEntry, IdempotencyRecord
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def post_token(client, name="脚本", key=None, **extra):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
     return client.post(

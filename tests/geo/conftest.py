@@ -6,12 +6,6 @@ from django.utils import translation
 from tests.mixins import api_login_client
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas' argon2 hashes cost seconds per test; these tests do not need them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api_login(client):
     """api_login(user) -> a test client whose session the API accepts."""

@@ -79,3 +79,17 @@ def test_members_lose_the_person_when_the_observation_ends(observation, county, 
     observation_end(actor=county.gridworker, observation=observation, reason="moved", note="")
     assert list(person_list(user=doctor)) == []
     assert observation_get(user=doctor, public_id=observation.public_id) == observation
+
+
+def test_a_seat_shows_at_once_even_when_the_user_already_answered_for_the_person(
+    observation, county
+):
+    # The outsider already holds a 包人 assignment on 张建国 (say from an earlier team);
+    # seating her must still show the observation on her very next read of the same user.
+    outsider = county.outsider
+    Assignment.objects.create(
+        user=outsider, kind="person", person=observation.person, path=observation.person.path
+    )
+    assert not observation_list(user=outsider).filter(pk=observation.pk).exists()
+    team_set(actor=county.gridworker, observation=observation, members={"police": outsider})
+    assert observation_list(user=outsider).filter(pk=observation.pk).exists()

@@ -28,11 +28,6 @@ MASKED_ID = re.compile(r"^\d{6}\*{8}\d{3}[\dX]$")
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def chinese_messages():
     with translation.override("zh-hans"):
         yield

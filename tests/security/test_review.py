@@ -174,14 +174,7 @@ def test_person_is_not_in_the_admin():
 
 
 def test_role_grant_through_the_admin_is_audited(county, superuser, login):
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = login(superuser)
-    device = TOTPDevice.objects.create(user=superuser, name="t", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = login(superuser)  # a verified second factor, as the admin site demands
     response = client.post(
         "/admin/access/roleassignment/add/",
         {"user": county.nobody.pk, "role": Role.VOLUNTEER, "region": county.grid_a1_1.pk},
@@ -198,6 +191,19 @@ def test_role_grant_through_the_admin_is_audited(county, superuser, login):
     )
     assert change.status_code == 403
     assert RoleAssignment.objects.get(pk=grant.pk).role == Role.VOLUNTEER
+
+
+def test_a_duplicate_assignment_in_the_admin_is_refused_without_a_server_error(
+    county, superuser, login
+):
+    client = login(superuser)
+    body = {"user": county.nobody.pk, "kind": "grid", "region": county.grid_a1_1.pk}
+    assert client.post("/admin/access/assignment/add/", body).status_code == 302
+    again = client.post("/admin/access/assignment/add/", body, follow=True)
+    assert again.status_code == 200
+    from bastion.access.models import Assignment
+
+    assert Assignment.objects.filter(user=county.nobody).count() == 1
 
 
 # --- malformed input gives JSON errors ------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext as _
 
 from bastion.access import services
 from bastion.access.models import ApiToken, Assignment, Notification, RoleAssignment, User
@@ -83,6 +84,17 @@ class AssignmentAdmin(_ServiceWrittenAdmin):
     raw_id_fields = ("user", "region", "household", "person")
 
     def save_model(self, request, obj, form, change):
+        # A refused assignment (a duplicate) must read as a form error, not a server error:
+        # checked here because admin.save_model cannot return errors to the form.
+        if Assignment.objects.filter(
+            user=obj.user,
+            kind=obj.kind,
+            region=obj.region,
+            household=obj.household,
+            person=obj.person,
+        ).exists():
+            self.message_user(request, _("该用户已负责此对象，未重复添加"), level="warning")
+            return
         assignment = services.assignment_create(
             actor=request.user,
             user=obj.user,

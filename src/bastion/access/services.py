@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +36,46 @@ REVEAL_FIELDS = ("id_number", "phone")
 REVEAL_REASON_MIN = 4
 NOTIFICATION_LEVELS = ("info", "warning", "danger", "success")
 
+_Grant = TypeVar("_Grant", RoleAssignment, Assignment)
+
+
+# --- Grants: the shared write path of roles and assignments ------------------------------
+
+
+def _grant_save(*, actor, record: _Grant, changes: dict) -> _Grant:
+    """Validate and save a new role or responsibility assignment, audit it as a grant on
+    its user, and drop the user's cached scope."""
+    record.full_clean()
+    with transaction.atomic():
+        record.save()
+        audit_record(
+            actor=actor,
+            action=Action.GRANT,
+            obj=record.user,
+            path=_grant_path(record),
+            changes=changes,
+        )
+    forget_scope(record.user)
+    return record
+
+
+def _grant_delete(*, actor, record: RoleAssignment | Assignment, changes: dict) -> None:
+    """Delete a role or responsibility assignment, audit it as a revoke, drop the scope."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=Action.REVOKE,
+            obj=record.user,
+            path=_grant_path(record),
+            changes=changes,
+        )
+        record.delete()
+    forget_scope(record.user)
+
+
+def _grant_path(record: RoleAssignment | Assignment) -> str:
+    return record.region_path if isinstance(record, RoleAssignment) else record.path
+
 
 # --- Roles ----------------------------------------------------------------------
 
@@ -53,38 +94,46 @@ def role_assign(
         org_path=org_path,
         granted_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    grant.full_clean()
-    with transaction.atomic():
-        grant.save()
-        audit_record(
-            actor=actor,
-            action=Action.GRANT,
-            obj=user,
-            path=grant.region_path,
-            changes={"role": [None, role], "region": [None, region.code if region else org_path]},
-        )
-    forget_scope(user)
-    return grant
+    return _grant_save(
+        actor=actor,
+        record=grant,
+        changes={"role": [None, role], "region": [None, region.code if region else org_path]},
+    )
 
 
 def role_revoke(*, actor, grant: RoleAssignment) -> None:
     """Take back one role assignment."""
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action=Action.REVOKE,
-            obj=grant.user,
-            path=grant.region_path,
-            changes={
-                "role": [grant.role, None],
-                "region": [grant.region.code if grant.region else grant.org_path, None],
-            },
-        )
-        grant.delete()
-    forget_scope(grant.user)
+    _grant_delete(
+        actor=actor,
+        record=grant,
+        changes={
+            "role": [grant.role, None],
+            "region": [grant.region.code if grant.region else grant.org_path, None],
+        },
+    )
 
 
 # --- Responsibility assignments (包片、包户、包人) ------------------------------------
+
+
+ASSIGNMENT_TARGET_FIELDS = {
+    AssignmentKind.GRID: "region",
+    AssignmentKind.HOUSEHOLD: "household",
+    AssignmentKind.PERSON: "person",
+}
+
+
+def assignment_target(
+    *,
+    kind: str,
+    region: Region | None = None,
+    household: Household | None = None,
+    person: Person | None = None,
+) -> Region | Household | Person | None:
+    """The object a `kind` assignment is about (region for 包片, household for 包户, person
+    for 包人); None when the kind is unknown or its target is missing."""
+    field = ASSIGNMENT_TARGET_FIELDS.get(kind)
+    return {"region": region, "household": household, "person": person}.get(field or "")
 
 
 def assignment_create(
@@ -96,56 +145,40 @@ def assignment_create(
     household: Household | None = None,
     person: Person | None = None,
 ) -> Assignment:
-    """Make `user` answer for a grid, a household or a person; the path comes from the target."""
-    targets = {
-        AssignmentKind.GRID: region,
-        AssignmentKind.HOUSEHOLD: household,
-        AssignmentKind.PERSON: person,
-    }
-    if kind not in targets:
+    """Make `user` answer for a grid, a household or a person; the path comes from the target.
+
+    No scope check on the actor (callers decide who may: access.services_users for
+    managers, the monitoring team seats for their members); a second identical
+    assignment is refused.
+    """
+    if kind not in ASSIGNMENT_TARGET_FIELDS:
         raise ValidationError({"kind": [_("未知的包保类型：%(kind)s") % {"kind": kind}]})
-    target = targets[AssignmentKind(kind)]
+    target = assignment_target(kind=kind, region=region, household=household, person=person)
     if target is None:
         raise ValidationError({kind: [_("请选择包保对象")]})
-    if kind == AssignmentKind.GRID and region is not None and region.level != Level.GRID:
+    if kind == AssignmentKind.GRID and target.level != Level.GRID:
         raise ValidationError({"region": [_("包片的对象必须是网格")]})
-    assignment = Assignment(
-        user=user,
-        kind=kind,
-        region=region if kind == AssignmentKind.GRID else None,
-        household=household if kind == AssignmentKind.HOUSEHOLD else None,
-        person=person if kind == AssignmentKind.PERSON else None,
-        path=target.path,
+    field = ASSIGNMENT_TARGET_FIELDS[kind]
+    if Assignment.objects.filter(user=user, kind=kind, **{field: target}).exists():
+        raise ValidationError({"user": [_("该用户已经负责这个对象")]})
+    assignment = Assignment(user=user, kind=kind, path=target.path, **{field: target})
+    return _grant_save(
+        actor=actor,
+        record=assignment,
+        changes={"assignment": [None, kind], "target": [None, str(target.public_id)]},
     )
-    assignment.full_clean()
-    with transaction.atomic():
-        assignment.save()
-        audit_record(
-            actor=actor,
-            action=Action.GRANT,
-            obj=user,
-            path=assignment.path,
-            changes={"assignment": [None, kind], "target": [None, str(target.public_id)]},
-        )
-    forget_scope(user)
-    return assignment
 
 
 def assignment_delete(*, actor, assignment: Assignment) -> None:
     target = assignment.region or assignment.household or assignment.person
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action=Action.REVOKE,
-            obj=assignment.user,
-            path=assignment.path,
-            changes={
-                "assignment": [assignment.kind, None],
-                "target": [str(target.public_id) if target else "", None],
-            },
-        )
-        assignment.delete()
-    forget_scope(assignment.user)
+    _grant_delete(
+        actor=actor,
+        record=assignment,
+        changes={
+            "assignment": [assignment.kind, None],
+            "target": [str(target.public_id) if target else "", None],
+        },
+    )
 
 
 # --- API tokens -------------------------------------------------------------------

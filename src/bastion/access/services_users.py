@@ -18,10 +18,16 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from bastion.access.models import Assignment, AssignmentKind, RoleAssignment, User
+from bastion.access.models import Assignment, RoleAssignment, User
 from bastion.access.roles import ROLE_PERMISSIONS, Perm, Role
 from bastion.access.scoping import can_on_path, forget_scope
-from bastion.access.services import assignment_create, assignment_delete, role_assign, role_revoke
+from bastion.access.services import (
+    assignment_create,
+    assignment_delete,
+    assignment_target,
+    role_assign,
+    role_revoke,
+)
 from bastion.core.audit import Action, audit_record
 from bastion.core.masking import mask_name
 from bastion.geo.models import LEVEL_RANK, Household, Region
@@ -265,19 +271,11 @@ def assignment_add(
 
     Http404 when the target lies outside the actor's Perm.ASSIGNMENT_MANAGE subtree.
     """
-    target = {
-        AssignmentKind.GRID: region,
-        AssignmentKind.HOUSEHOLD: household,
-        AssignmentKind.PERSON: person,
-    }.get(kind)
+    target = assignment_target(kind=kind, region=region, household=household, person=person)
     if target is not None and not can_on_path(actor, Perm.ASSIGNMENT_MANAGE, target.path):
         raise Http404
     if not user.is_active:
         raise ValidationError({"user": [_("该用户已停用")]})
-    if target is not None:
-        field = {"grid": "region", "household": "household", "person": "person"}[kind]
-        if Assignment.objects.filter(user=user, kind=kind, **{field: target}).exists():
-            raise ValidationError({"user": [_("该用户已经负责这个对象")]})
     return assignment_create(
         actor=actor, user=user, kind=kind, region=region, household=household, person=person
     )

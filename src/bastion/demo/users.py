@@ -35,7 +35,12 @@ def _demo_password_hash() -> str:
 
 
 def user_create(*, username: str, full_name: str, superuser: bool = False):
-    """A new demo login with the shared demo password (access has no user service yet)."""
+    """A new demo login with the shared demo password.
+
+    Not access.services_users.user_create: that one checks and hashes each password
+    (Argon2, on purpose slow) and cannot make the demo superuser; here every login shares
+    one precomputed hash.
+    """
     return get_user_model().objects.create(
         username=username,
         full_name=full_name,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bastion.access.models import Assignment, AssignmentKind, User
+from bastion.access.scoping import forget_scope
 from bastion.access.services import assignment_create, assignment_delete, notify
 from bastion.core.audit import Action, audit_record
 from bastion.core.masking import mask_name
@@ -57,6 +58,9 @@ def _sync_person_access(
     for user in added:
         if user.pk not in current:
             assignment_create(actor=actor, user=user, kind=AssignmentKind.PERSON, person=person)
+        forget_scope(user)  # the seat itself changes what the user sees, assignment or not
+    if actor is not None and actor.pk in removed:
+        forget_scope(actor)
     if not removed:
         return
     still_seated = set(
