@@ -77,3 +77,27 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}"
+
+
+class RateCounter(models.Model):
+    """Hits of one rate-limit bucket in one fixed window, shared by every worker process.
+
+    `key` is a SHA-256 of the caller's identity (address, token), never the identity itself.
+    Used when no Redis is configured; see `core.ratelimit`.
+    """
+
+    bucket = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "key", "window_start"], name="ratecounter_unique_window"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratecounter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.window_start}: {self.count}"
