@@ -71,8 +71,14 @@ def make_person(
 
 
 def make_user(
-    username: str, role: str | None = None, region: Region | None = None, **extra
+    username: str,
+    role: str | None = None,
+    region: Region | None = None,
+    *,
+    org_path: str = "",
+    **extra,
 ) -> User:
+    """A user with one role at `region` (and/or over the organization subtree `org_path`)."""
     user = User.objects.create_user(
         username=username, password=PASSWORD, full_name=username, **extra
     )
@@ -82,7 +88,7 @@ def make_user(
             role=role,
             region=region,
             region_path=region.path if region else "",
-            org_path="" if region else "/org/",
+            org_path=org_path or ("" if region else "/org/"),
         )
     return user
 
@@ -161,3 +167,103 @@ def login(client):
     from tests.mixins import api_login_client
 
     return lambda user: api_login_client(client, user)
+
+
+@dataclass
+class PartyTree:
+    """The county's party organizations, two members and org-scoped users.
+
+    county committee 430121 > town A committee 430121001 > community A1 branch
+    430121001001 and temporary branch 430121001T01 (a checkpoint); county committee >
+    organ branch 430121J01 (an employer of employed members); county committee > town B
+    committee 430121002 > village B1 branch 430121002201. `secretary_a` is an
+    organization officer over town A's committee; `secretary_b` over town B's (the
+    party outsider); `orgdept_tree` holds the organization department role over the
+    whole tree by organization path only.
+    """
+
+    orgs: dict
+    members: dict
+    users: dict
+
+    def __getattr__(self, name: str):
+        for bucket in ("orgs", "members", "users"):
+            values = self.__dict__.get(bucket, {})
+            if name in values:
+                return values[name]
+        raise AttributeError(name)
+
+
+@pytest.fixture
+def party_tree(county) -> PartyTree:
+    from bastion.party.models import MemberStatus, Sector, Tier
+    from bastion.party.services import member_enroll, organization_create
+
+    def org(code, name, tier, sector, parent, region, **kw):
+        return organization_create(
+            actor=None,
+            code=code,
+            name=name,
+            tier=tier,
+            sector=sector,
+            parent=parent,
+            region=region,
+            **kw,
+        )
+
+    root = org("430121", "中共长沙县委员会", Tier.COMMITTEE, Sector.ORGAN, None, county.county)
+    town_a = org(
+        "430121001", "星沙街道党工委", Tier.WORKING_COMMITTEE, Sector.TOWN, root, county.town_a
+    )
+    town_b = org("430121002", "黄兴镇党委", Tier.COMMITTEE, Sector.TOWN, root, county.town_b)
+    branch_a1 = org(
+        "430121001001", "松雅社区党支部", Tier.BRANCH, Sector.COMMUNITY, town_a, county.community_a1
+    )
+    branch_b1 = org(
+        "430121002201", "黄兴村党支部", Tier.BRANCH, Sector.VILLAGE, town_b, county.community_b1
+    )
+    organ = org("430121J01", "县卫健局机关党支部", Tier.BRANCH, Sector.ORGAN, root, county.county)
+    temporary = org(
+        "430121001T01",
+        "星沙高速卡口临时党支部",
+        Tier.TEMPORARY_BRANCH,
+        Sector.OTHER,
+        town_a,
+        county.town_a,
+        site_kind="checkpoint",
+        site_name="星沙高速收费站",
+        purpose="卡口值守",
+        opened_on=dt.date(2020, 1, 26),
+    )
+    members = {
+        "zhang": member_enroll(
+            actor=None,
+            person=county.people["zhang"],
+            organization=organ,
+            is_employed=True,
+            employer="县卫健局",
+            joined_party_on=dt.date(2005, 7, 1),
+        ),
+        "wang": member_enroll(
+            actor=None,
+            person=county.people["wang"],
+            organization=branch_a1,
+            status=MemberStatus.PROBATIONARY,
+        ),
+        "zhao": member_enroll(actor=None, person=county.people["zhao"], organization=branch_b1),
+    }
+    users = {
+        "secretary_a": make_user("secretary_a", Role.ORG_OFFICER, org_path=town_a.path),
+        "secretary_b": make_user("secretary_b", Role.ORG_OFFICER, org_path=town_b.path),
+        "orgdept_tree": make_user("orgdept_tree", Role.ORG_DEPARTMENT, org_path=root.path),
+    }
+    orgs = {
+        "root": root,
+        "town_a": town_a,
+        "town_b": town_b,
+        "branch_a1": branch_a1,
+        "branch_b1": branch_b1,
+        "organ": organ,
+        "temporary": temporary,
+    }
+    return PartyTree(orgs, members, users)

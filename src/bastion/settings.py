@@ -56,7 +56,12 @@ INSTALLED_APPS = [
     "bastion.geo",
     "bastion.people",
     "bastion.access",
+    "bastion.party",
     "bastion.monitoring",
+    "bastion.campaigns",
+    "bastion.volunteers",
+    "bastion.supplies",
+    "bastion.command",
     "bastion.reports",
     "bastion.demo",
 ]
@@ -202,6 +207,22 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 BASTION_MAX_IMPORT_BYTES = envint("BASTION_MAX_IMPORT_BYTES", 200 * 1024 * 1024)
+# Photos, scans and attachments (core.uploads): the largest file accepted, and the
+# longest side an image keeps after it is re-encoded.
+BASTION_MAX_UPLOAD_BYTES = envint("BASTION_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+BASTION_MAX_IMAGE_SIDE = envint("BASTION_MAX_IMAGE_SIDE", 2560)
+
+# Where indicators are defined: every app that owns figures lists them in INDICATORS.
+BASTION_INDICATOR_MODULES = [
+    "bastion.geo.indicators",
+    "bastion.people.indicators",
+    "bastion.party.indicators",
+    "bastion.monitoring.indicators",
+    "bastion.campaigns.indicators",
+    "bastion.volunteers.indicators",
+    "bastion.supplies.indicators",
+    "bastion.command.indicators",
+]
 
 # --- Email (notifications copy to email only when configured) -------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

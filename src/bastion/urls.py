@@ -15,6 +15,18 @@ urlpatterns = [
     path("people/", include("bastion.people.urls")),
     path("reports/", include("bastion.reports.urls")),
     path("monitoring/", include("bastion.monitoring.urls")),
+    path("party/", include("bastion.party.urls")),
+    path("campaigns/", include("bastion.campaigns.urls")),
+    path("volunteers/", include("bastion.volunteers.urls")),
+    path("supplies/", include("bastion.supplies.urls")),
+    path("command/", include("bastion.command.urls")),
+    # Pages without login (rate limited): exemplar column, donation transparency,
+    # venue check-in, resident requests.
+    path("public/party/", include("bastion.party.public_urls")),
+    path("public/campaigns/", include("bastion.campaigns.public_urls")),
+    path("public/volunteers/", include("bastion.volunteers.public_urls")),
+    path("public/supplies/", include("bastion.supplies.public_urls")),
+    path("public/command/", include("bastion.command.public_urls")),
     path("r/", include("bastion.monitoring.selfreport_urls")),
     path("", include("bastion.geo.urls")),
 ]

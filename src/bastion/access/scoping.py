@@ -213,6 +213,46 @@ def restrict_people(qs: QuerySet, user, perm: str = Perm.PERSON_VIEW) -> QuerySe
     return qs.filter(q)
 
 
+def org_paths_for(user, perm: str) -> list[str] | None:
+    """Organization path prefixes where the user holds `perm`; None means everywhere."""
+    scope = scope_of(user)
+    if scope.superuser:
+        return None
+    return scope.org_paths.get(perm, [])
+
+
+def restrict_by_org_or_region(
+    qs: QuerySet,
+    user,
+    perm: str,
+    *,
+    org_field: str = "org_path",
+    region_field: str = "region_path",
+) -> QuerySet:
+    """Records inside the user's organization subtrees or region subtrees for `perm`.
+
+    For records that belong to a party organization and sit somewhere in the region
+    tree (organizations, members, teams): the organization department sees them by
+    the organization tree, a town officer by the region tree.
+    """
+    regions = region_paths(user, perm)
+    orgs = org_paths_for(user, perm)
+    if regions is None or orgs is None:
+        return qs
+    return qs.filter(_prefix_q(org_field, orgs) | _prefix_q(region_field, regions))
+
+
+def can_on_org_or_region(user, perm: str, *, org_path: str, region_path: str) -> bool:
+    """The one-record form of `restrict_by_org_or_region`."""
+    regions = region_paths(user, perm)
+    orgs = org_paths_for(user, perm)
+    if regions is None or orgs is None:
+        return True
+    return any(org_path.startswith(p) for p in orgs if org_path) or any(
+        region_path.startswith(p) for p in regions if region_path
+    )
+
+
 def can_on_path(user, perm: str, path: str) -> bool:
     """May the user do `perm` on a record at region `path` (region grants only)?"""
     paths = region_paths(user, perm)

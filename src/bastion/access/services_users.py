@@ -45,7 +45,10 @@ ROLE_RANK: dict[str, int] = {
     Role.GRID_WORKER: 3,
     Role.TEAM_MEMBER: 3,
     Role.VOLUNTEER: 3,
+    Role.ORG_OFFICER: 1,
 }
+# Roles granted over an organization subtree (by the party app), never over a region.
+ORG_ONLY_ROLES = frozenset({Role.ORG_OFFICER})
 # Roles tied to a level of the tree: a town officer is granted at a town or below, etc.
 MIN_REGION_RANK: dict[str, int] = {
     Role.TOWN_OFFICER: 1,
@@ -97,7 +100,7 @@ def grantable_roles(actor, path: str | None = None) -> list[str]:
     rank = manager_rank_at(actor, path)
     if rank is None:
         return []
-    return [r for r in Role.values if ROLE_RANK[r] >= rank]
+    return [r for r in Role.values if ROLE_RANK[r] >= rank and r not in ORG_ONLY_ROLES]
 
 
 def _check_grant(*, actor, user: User, role: str, region: Region | None) -> None:
@@ -106,6 +109,8 @@ def _check_grant(*, actor, user: User, role: str, region: Region | None) -> None
         raise ValidationError({"role": [_("未知角色：%(role)s") % {"role": role}]})
     if region is None:
         raise ValidationError({"region": [_("请选择区域")]})
+    if role in ORG_ONLY_ROLES:
+        raise ValidationError({"role": [_("该角色只能在党组织中授予")]})
     if not _is_superuser(actor):
         if user.pk == actor.pk:
             raise ValidationError(_("不能修改自己的角色"))

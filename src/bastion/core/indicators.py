@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import import_module
 from typing import Any
 
 from django.db.models import QuerySet
@@ -46,3 +48,25 @@ class Indicator:
         if self.count_fn is not None:
             return self.count_fn(scope, as_of)
         return self.records(scope, as_of).count()
+
+
+@lru_cache(maxsize=1)
+def all_indicators() -> dict[str, Indicator]:
+    """Every registered indicator by code, from the modules in BASTION_INDICATOR_MODULES.
+
+    The registry lives in core (the modules are named in settings) so that any app can
+    read other apps' figures (a unit's daily figures in `command`) without importing them.
+    """
+    from django.conf import settings
+
+    found: dict[str, Indicator] = {}
+    for module_name in settings.BASTION_INDICATOR_MODULES:
+        for indicator in import_module(module_name).INDICATORS:
+            if indicator.code in found:
+                raise ValueError(f"indicator {indicator.code} is defined twice")
+            found[indicator.code] = indicator
+    return found
+
+
+def get_indicator(code: str) -> Indicator | None:
+    return all_indicators().get(code)

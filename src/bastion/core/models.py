@@ -101,3 +101,33 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket} {self.window_start}: {self.count}"
+
+
+class StoredFile(PublicIdModel):
+    """An uploaded photo, scan or attachment, kept privately (see `core.uploads`).
+
+    The file lives under MEDIA_ROOT/private/ with a random name and mode 0600; it is
+    served only by a view of the owning app after its scoped selector has passed.
+    `path` is the region path of what the file belongs to, for scoping and purging.
+    """
+
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=255, unique=True)
+    path = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

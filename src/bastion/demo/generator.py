@@ -337,6 +337,7 @@ def build_demo(
                 progress(1)
         logins = create_demo_users(actor=admin)
         logins += _seed_monitoring(rng)
+        logins += _seed_domain_apps(rng)
     levels = Counter(
         Region.objects.filter(path__startswith=f"{names.COUNTY_CODE}/").values_list(
             "level", flat=True
@@ -364,3 +365,32 @@ def _seed_monitoring(rng: random.Random) -> list:
         users=list(get_user_model().objects.values_list("username", flat=True)),
         now=timezone.now(),
     )
+
+
+# The domain apps' demo parts, in dependency order (party first: the others use its
+# organizations and registered members).
+DOMAIN_SEEDS = [
+    ("bastion.party.demo", "seed_party"),
+    ("bastion.campaigns.demo", "seed_campaigns"),
+    ("bastion.volunteers.demo", "seed_volunteers"),
+    ("bastion.supplies.demo", "seed_supplies"),
+    ("bastion.command.demo", "seed_command"),
+]
+
+
+def _seed_domain_apps(rng: random.Random) -> list:
+    """Each installed domain app seeds its own records through its own services."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    county = Region.objects.get(code=names.COUNTY_CODE)
+    now = timezone.now()
+    logins: list = []
+    for module_name, function_name in DOMAIN_SEEDS:
+        if not apps.is_installed(module_name.rsplit(".", 1)[0]):
+            continue
+        seed = getattr(import_module(module_name), function_name)
+        logins += seed(rng=rng, county=county, now=now)
+    return logins

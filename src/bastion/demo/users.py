@@ -111,3 +111,17 @@ def create_demo_users(*, actor) -> list[DemoLogin]:
                 assignment_create(actor=actor, user=user, kind=AssignmentKind.PERSON, person=person)
         logins.append(DemoLogin(username, DEMO_PASSWORD, Role(role).label, scope, note))
     return logins
+
+
+def demo_user_with_role(
+    *, username: str, full_name: str, role: str, region: Region | None = None, org_path: str = ""
+) -> bool:
+    """Create one more demo login (for the domain apps' demo parts) with one role over a
+    region or an organization subtree. False, and nothing changed, when the name is taken."""
+    from bastion.access.services import role_assign
+
+    if _taken(username):
+        return False
+    user = user_create(username=username, full_name=full_name)
+    role_assign(actor=demo_admin(), user=user, role=role, region=region, org_path=org_path)
+    return True

@@ -1,0 +1,1 @@
+"""Command headquarters: meetings, directives with receipts, notices, incidents, daily forms."""

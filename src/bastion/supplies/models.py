@@ -1,0 +1,1 @@
+"""Donations and supplies: donors, donations, items and units, warehouses, the stock ledger, allocations, cash."""

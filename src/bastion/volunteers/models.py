@@ -1,0 +1,1 @@
+"""Volunteer tasks: publishing, claims, waiting lists, attendance, hours and points, resident service orders."""
