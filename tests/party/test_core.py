@@ -189,3 +189,29 @@ def test_team_membership_is_unique_while_active(county, party_tree):
     assert seat.member == party_tree.members["wang"]
     with pytest.raises(ValidationError):
         team_member_add(actor=party_tree.secretary_a, team=team, person=county.people["wang"])
+
+
+def test_service_record_entry_is_added_once_per_source_reference(county, party_tree):
+    from decimal import Decimal
+
+    from bastion.party.models import ServiceRecordEntry
+    from bastion.party.services import service_record_add
+
+    zhang = party_tree.members["zhang"]
+    kwargs = {
+        "actor": None,
+        "member": zhang,
+        "served_on": dt.date(2020, 2, 3),
+        "hours": Decimal("3.5"),
+        "description": "卡口值守",
+        "community": county.community_a1,
+        "source": "volunteers",
+        "source_ref": "attendance-1",
+    }
+    first = service_record_add(**kwargs)
+    again = service_record_add(**kwargs)
+    assert first.pk == again.pk
+    assert ServiceRecordEntry.objects.filter(member=zhang).count() == 1
+    assert first.org_path == party_tree.organ.path
+    with pytest.raises(ValidationError):
+        service_record_add(**{**kwargs, "source_ref": "attendance-2", "hours": Decimal("-1")})

@@ -295,3 +295,51 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.team_id}"
+
+
+class ServiceRecordEntry(models.Model):
+    """One entry of a member's community service record (append-only).
+
+    Written by the volunteers app for confirmed hours (source "volunteers", source_ref
+    the attendance's public id), or by community staff for work done outside tasks.
+    The employer organization's quarterly service card reads these entries. A
+    correction is a new entry that points at the one it corrects (`corrects`), with the
+    hours that replace it.
+    """
+
+    member = models.ForeignKey(
+        PartyMember, on_delete=models.PROTECT, related_name="service_entries"
+    )
+    community = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    org_path = models.CharField(max_length=255, db_index=True)
+    served_on = models.DateField()
+    hours = models.DecimalField(max_digits=6, decimal_places=2)
+    description = models.CharField(max_length=300)
+    source = models.CharField(max_length=30, blank=True, default="")
+    source_ref = models.CharField(max_length=64, blank=True, default="")
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "served_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="service_entry_source_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=0), name="service_entry_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.served_on} {self.hours}h"

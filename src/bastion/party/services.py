@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,6 +29,7 @@ from bastion.party.models import (
     PartyMember,
     RegistrationChannel,
     RegistrationStatus,
+    ServiceRecordEntry,
     Team,
     TeamMember,
     Tier,
@@ -442,3 +444,65 @@ def team_member_add(
     except IntegrityError as exc:
         raise ValidationError({"person": [_("此人已在该队伍中")]}) from exc
     return seat
+
+
+# --- Service record (what a member did in the community) -----------------------------------
+
+
+def service_record_add(
+    *,
+    actor,
+    member: PartyMember,
+    served_on: dt.date,
+    hours: Decimal,
+    description: str,
+    community: Region | None = None,
+    source: str = "",
+    source_ref: str = "",
+    corrects: ServiceRecordEntry | None = None,
+) -> ServiceRecordEntry:
+    """Append one entry to a member's service record; idempotent per (source, source_ref).
+
+    Apps call it for work they confirmed (volunteers: confirmed attendance, with the
+    attendance's public id as `source_ref`); a second call with the same source and
+    reference returns the first entry unchanged. Staff entries need
+    Perm.REGISTRATION_CONFIRM at the community.
+    """
+    if actor is not None and not source and community is not None:
+        if not _system(actor) and not can_on_path(actor, Perm.REGISTRATION_CONFIRM, community.path):
+            raise Http404
+    hours = Decimal(hours)
+    if hours < 0 or hours > 24:
+        raise ValidationError({"hours": [_("服务时长应在0到24小时之间")]})
+    if source_ref:
+        existing = ServiceRecordEntry.objects.filter(source=source, source_ref=source_ref).first()
+        if existing is not None:
+            return existing
+    entry = ServiceRecordEntry(
+        member=member,
+        community=community,
+        path=community.path if community else member.region_path,
+        org_path=member.org_path,
+        served_on=served_on,
+        hours=hours,
+        description=(description or "").strip()[:300],
+        source=source,
+        source_ref=source_ref,
+        corrects=corrects,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    entry.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+            audit_record(
+                actor=actor,
+                action=Action.CREATE,
+                obj=entry,
+                object_repr=member.person.name,
+                path=entry.path,
+                changes={"hours": [None, str(hours)], "served_on": [None, served_on.isoformat()]},
+            )
+    except IntegrityError:
+        return ServiceRecordEntry.objects.get(source=source, source_ref=source_ref)
+    return entry
