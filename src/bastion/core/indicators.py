@@ -19,10 +19,13 @@ from django.db.models import QuerySet
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Where a figure is computed: the user's visible records, optionally narrowed to a region path."""
+    """Where a figure is computed: the user's visible records, optionally narrowed to a
+    region path, or (for figures about party organizations) to an organization path.
+    Indicators whose records carry no organization path ignore `org_path`."""
 
     user: Any
     region_path: str | None = None
+    org_path: str | None = None
 
 
 RecordsFn = Callable[[Scope, dt.datetime], QuerySet]
