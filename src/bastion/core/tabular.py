@@ -158,13 +158,22 @@ def _openpyxl_rows(stream: IO[bytes], sheet: str | None) -> Iterator[tuple[int, 
         workbook.close()
 
 
+# Excel keeps 15 significant digits. A number this large typed into a cell (an ID number
+# in a column not formatted as text) has lost its last digits: it is read in scientific
+# form, so that no importer mistakes the rounded digits for the real ones.
+EXACT_NUMBER_LIMIT = 10**15
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if type(value) is str:
         return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if abs(value) >= EXACT_NUMBER_LIMIT:
+            return f"{float(value):.15g}"  # always with an exponent at this size
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
     if isinstance(value, dt.date):
@@ -173,6 +182,20 @@ def _cell_text(value: object) -> str:
 
 
 HEADER_SEARCH_ROWS = 10
+TOTALS_WORDS = frozenset({"合计", "总计", "小计"})
+_TOTALS_STRIP = str.maketrans("", "", " \u3000:：")
+
+
+def is_totals_row(cells: list) -> bool:
+    """Does the row's first non-empty cell say 合计, 总计 or 小计 (a sum line, not a record)?"""
+    for value in cells:
+        if value is None or value == "":
+            continue
+        text = value if type(value) is str else _cell_text(value)
+        if not text.strip():
+            continue
+        return text.translate(_TOTALS_STRIP) in TOTALS_WORDS
+    return False
 
 
 def extract(row: list, indexes: list[int]) -> list[str] | None:
@@ -193,6 +216,7 @@ class Table:
         self.header_row = 0
         self.positions: dict[str, int] = {}
         self.labels: dict[str, str] = {}
+        self.totals_rows: list[int] = []
         skipped: list[int] = []
         for number, row in rows:
             texts = [_cell_text(v) for v in row]
@@ -237,9 +261,15 @@ class Table:
             )
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number, texts of the mapped columns in `positions` order) for non-empty rows."""
+        """(row number, texts of the mapped columns in `positions` order) for non-empty rows.
+
+        Totals rows (合计/总计/小计) are left out and their numbers kept in `totals_rows`.
+        """
         indexes = list(self.positions.values())
         for number, row in self._rows:
+            if is_totals_row(row):
+                self.totals_rows.append(number)
+                continue
             texts = extract(row, indexes)
             if texts is not None:
                 yield number, texts
@@ -247,6 +277,12 @@ class Table:
     def raw_rows(self) -> Iterator[tuple[int, list]]:
         """(row number, cells as read): pass each through `extract(cells, self.indexes)`."""
         return self._rows
+
+    def close(self) -> None:
+        """Stop reading (before the stream under the table is closed or rewound)."""
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()
 
     @property
     def indexes(self) -> list[int]:
@@ -283,9 +319,11 @@ def read_table(
     filename: str,
     columns: list[Column],
     sheet: str | None = None,
+    totals_rows: list[int] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row_number, {column key: text}) for each non-empty data row.
 
+    Totals rows (合计/总计/小计) are not yielded; their numbers go to `totals_rows`.
     Raises TableError for an unreadable file, a missing or empty header, a duplicated
     or missing required column.
     """
@@ -294,7 +332,12 @@ def read_table(
         table = open_table(stream, filename=filename, columns=columns, sheet=sheet)
         keys = table.keys
         for number, texts in table.rows():
+            if totals_rows is not None:
+                totals_rows.extend(table.totals_rows)
+            table.totals_rows.clear()
             yield number, dict(zip(keys, texts, strict=True))
+        if totals_rows is not None:
+            totals_rows.extend(table.totals_rows)
     finally:
         if isinstance(source, (str, Path)):
             stream.close()
@@ -306,13 +349,24 @@ def write_error_workbook(
     columns: list[Column],
     rows: Iterable[tuple[int, dict[str, str], list[RowError]]],
 ) -> None:
-    """Write an .xlsx listing each rejected row: its number, its values, and the reasons."""
+    """Write an .xlsx listing each rejected row: its number, its values, and the reasons.
+
+    Every value is written as a text cell, so a value such as "=HYPERLINK(...)" from the
+    uploaded file never becomes a formula in the workbook handed back to the user.
+    """
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(_("错误行"))
-    sheet.append([_("行号"), *[c.label for c in columns], _("错误原因")])
+
+    def text(value: object) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.data_type = "s"
+        return cell
+
+    sheet.append([text(_("行号")), *[text(c.label) for c in columns], text(_("错误原因"))])
     for number, values, errors in rows:
         reasons = "；".join(f"{e.column}: {e.message}" for e in errors)
-        sheet.append([number, *[values.get(c.key, "") for c in columns], reasons])
+        sheet.append([number, *[text(values.get(c.key, "")) for c in columns], text(reasons)])
     workbook.save(target)

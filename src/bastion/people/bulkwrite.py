@@ -25,6 +25,7 @@ from bastion.people.bulk import (
     EncodeContext,
     EncodedChunk,
     ValidRow,
+    repeated_message,
 )
 from bastion.people.models import Gender, Person
 
@@ -82,11 +83,7 @@ class ChunkWriter:
                 new.append(row)
             elif found["created_at"] == self.stamp or found["updated_at"] == self.stamp:
                 first = self._first_row(encoded.keys[position])
-                message = (
-                    _("与第%(row)d行的身份证号重复") % {"row": first}
-                    if first
-                    else _("身份证号在文件中重复")
-                )
+                message = repeated_message(first) if first else _("身份证号在文件中重复")
                 outcome.rejected.append((row.row, row.texts, [(id_label, message)]))
             else:
                 merges.append((row, found))

@@ -67,6 +67,20 @@ def _search_q(q: str):
     return Q(name__icontains=text)
 
 
+def person_for_registration(*, actor, id_number: str) -> Person | None:
+    """The person a registration of `id_number` by `actor` lands on, if one is on file
+    where the actor may change people; None otherwise (also when someone with that
+    number is on file elsewhere: to the actor that is "nobody")."""
+    try:
+        index = id_number_index(parse_id_number(id_number).value)
+    except IdNumberError:
+        return None
+    qs = Person.objects.filter(id_number_index=index)
+    if getattr(actor, "is_authenticated", False):
+        qs = restrict_people(qs, actor, Perm.PERSON_CHANGE)
+    return qs.select_related("region").first()
+
+
 def person_get(*, user, public_id, perm: str = Perm.PERSON_VIEW) -> Person:
     """One person; Http404 when missing or outside the user's scope for `perm`."""
     try:

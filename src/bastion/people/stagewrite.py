@@ -19,6 +19,7 @@ from bastion.people.bulk import (
     EncodeContext,
     EncodedChunk,
     ValidRow,
+    repeated_message,
 )
 from bastion.people.bulkwrite import _LOOKUP_FIELDS, ChunkOutcome, ChunkWriter
 from bastion.people.models import Person
@@ -127,11 +128,7 @@ class StageWriter(ChunkWriter):
             found, row = existing[rn], staged[rn]
             if found["created_at"] == self.stamp or found["updated_at"] == self.stamp:
                 first = self._first_row(encoded.keys[position[rn]])
-                message = (
-                    _("与第%(row)d行的身份证号重复") % {"row": first}
-                    if first
-                    else _("身份证号在文件中重复")
-                )
+                message = repeated_message(first) if first else _("身份证号在文件中重复")
                 outcome.rejected.append((rn, row.texts, [(id_label, message)]))
             else:
                 merges.append((row, found))

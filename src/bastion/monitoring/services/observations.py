@@ -110,6 +110,11 @@ def observation_register(
         ]
     if transport and transport not in Transport.values:
         errors["transport"] = [_("未知的交通方式：%(value)s") % {"value": transport}]
+    today = timezone.localdate()
+    if arrived_on is not None and arrived_on > today:
+        errors["arrived_on"] = [_("到达日期不能晚于今天")]
+    if last_contact_on is not None and last_contact_on > today:
+        errors["last_contact_on"] = [_("末次接触日期不能晚于今天")]
     if errors:
         raise ValidationError(errors)
     target_path = person.path if person is not None else getattr(person_data.grid, "path", "")
@@ -172,7 +177,6 @@ def observation_register(
         arrived_on=arrived_on or starts_on,
         transport=transport,
         transport_number=observation.transport_number,
-        check_future=False,
     )
     proposal = {seat.code: user for seat, user in team_propose(observation=observation) if user}
     if proposal:
