@@ -202,6 +202,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 BASTION_MAX_IMPORT_BYTES = envint("BASTION_MAX_IMPORT_BYTES", 200 * 1024 * 1024)
+# Uploaded import files hold ID numbers in clear: deleted when the import is done, and
+# at most this long after their last use otherwise (`bastion purge`, hourly job).
+BASTION_IMPORT_RETENTION_HOURS = envint("BASTION_IMPORT_RETENTION_HOURS", 24)
 
 # --- Email (notifications copy to email only when configured) -------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -170,3 +170,48 @@ def test_a_future_arrival_date_is_refused_in_the_list(county, policy):
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     report = _run(county, _csv(header, [["陈新人", _id(8), "返乡人员", "武汉", tomorrow, GRID]]))
     assert [e.text() for e in report.errors] == ["第2行 到达日期：到达日期不能晚于今天"]
+
+
+def test_the_list_upload_is_a_private_import_job_deleted_when_done(
+    county, policy, login, settings, tmp_path
+):
+    import os
+    import stat
+    from pathlib import Path
+
+    from bastion.people.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login(county.gridworker)
+    header = ["姓名", "身份证号", "返乡日期", "网格"]
+    upload = _csv(header, [["陈新人", _id(9), "2026-03-01", GRID]])
+    upload.name = "乡镇名单.csv"
+    response = client.post(
+        "/monitoring/lists/import/",
+        {"file": upload, "default_policy": "returnee", "default_origin": "湖北武汉"},
+    )
+    job = ImportJob.objects.get(kind="observations")
+    assert response["Location"] == f"/monitoring/lists/import/{job.public_id}/"
+    assert stat.S_IMODE(os.stat(job.stored_path).st_mode) == 0o600
+    assert "湖北武汉" in client.get(response["Location"]).content.decode()
+    client.post(f"/monitoring/lists/import/{job.public_id}/run/", {"mode": "all_or_nothing"})
+    job.refresh_from_db()
+    assert job.status == "done" and not Path(job.stored_path).exists()
+    assert Observation.objects.get(person__name="陈新人").origin == "湖北武汉"
+
+
+def test_the_api_takes_a_default_origin(county, policy, client):
+    from tests.mixins import api_login_client
+
+    api = api_login_client(client, county.gridworker)
+    upload = _csv(
+        ["姓名", "身份证号", "返乡日期", "网格"], [["陈新人", _id(10), "2026-03-01", GRID]]
+    )
+    upload.name = "l.csv"
+    response = api.post(
+        "/api/v1/monitoring/imports",
+        {"file": upload, "category": "returnee", "origin": "湖北武汉", "dry_run": "false"},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["committed"]
+    assert Observation.objects.get(person__name="陈新人").origin == "湖北武汉"

@@ -310,7 +310,15 @@ def open_table(
         return Table(_xlsx_rows(stream, sheet), columns)
     if sheet:
         raise TableError(_("CSV文件没有工作表，不能指定工作表“%(sheet)s”") % {"sheet": sheet})
-    return Table(enumerate(_csv_rows(stream), start=1), columns)
+    return Table(_numbered(_csv_rows(stream)), columns)
+
+
+def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells); closing it closes the reader (which lets go of the stream)."""
+    try:
+        yield from enumerate(rows, start=1)
+    finally:
+        rows.close()  # type: ignore[attr-defined]
 
 
 def read_table(
@@ -328,6 +336,7 @@ def read_table(
     or missing required column.
     """
     stream: IO[bytes] = open(source, "rb") if isinstance(source, (str, Path)) else source  # noqa: SIM115
+    table = None
     try:
         table = open_table(stream, filename=filename, columns=columns, sheet=sheet)
         keys = table.keys
@@ -339,21 +348,44 @@ def read_table(
         if totals_rows is not None:
             totals_rows.extend(table.totals_rows)
     finally:
+        if table is not None:
+            table.close()
         if isinstance(source, (str, Path)):
             stream.close()
 
 
+MASKED_KEYS = {"id_number": "id", "phone": "phone"}
+
+
+def _masked(values: dict[str, str]) -> dict[str, str]:
+    from bastion.core.masking import mask_id_number, mask_phone
+
+    out = dict(values)
+    if out.get("id_number"):
+        out["id_number"] = mask_id_number(out["id_number"])
+    if out.get("phone"):
+        out["phone"] = mask_phone(out["phone"])
+    return out
+
+
 def write_error_workbook(
-    target: str | Path | IO[bytes],
+    target,
     *,
     columns: list[Column],
     rows: Iterable[tuple[int, dict[str, str], list[RowError]]],
+    masked: bool = True,
 ) -> None:
     """Write an .xlsx listing each rejected row: its number, its values, and the reasons.
 
-    Every value is written as a text cell, so a value such as "=HYPERLINK(...)" from the
-    uploaded file never becomes a formula in the workbook handed back to the user.
+    ID and phone numbers are masked unless `masked=False` (callers check the permission
+    and audit). Every value is written as a text cell, so a value such as
+    "=HYPERLINK(...)" from the uploaded file never becomes a formula in the workbook
+    handed back to the user. A `SealedErrorRows` target keeps the rows, encrypted, for a
+    workbook made later.
     """
+    if isinstance(target, SealedErrorRows):
+        target.write(columns=columns, rows=rows)
+        return
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
@@ -367,6 +399,56 @@ def write_error_workbook(
 
     sheet.append([text(_("行号")), *[text(c.label) for c in columns], text(_("错误原因"))])
     for number, values, errors in rows:
+        shown = _masked(values) if masked else values
         reasons = "；".join(f"{e.column}: {e.message}" for e in errors)
-        sheet.append([number, *[text(values.get(c.key, "")) for c in columns], text(reasons)])
+        sheet.append([number, *[text(shown.get(c.key, "")) for c in columns], text(reasons)])
     workbook.save(target)
+
+
+class SealedErrorRows:
+    """The rejected rows of an import kept on disk until the user downloads them: one
+    Fernet token per line (the rows hold ID and phone numbers), file mode 0600."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def write(
+        self, *, columns: list[Column], rows: Iterable[tuple[int, dict[str, str], list[RowError]]]
+    ) -> None:
+        import json
+        import os
+
+        from bastion.core import crypto
+
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            head = [[c.key, c.label] for c in columns]
+            out.write(crypto.encrypt(json.dumps(head)) + "\n")
+            for number, values, errors in rows:
+                line = [number, values, [[e.column, e.message] for e in errors]]
+                out.write(crypto.encrypt(json.dumps(line, ensure_ascii=False)) + "\n")
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def read(self) -> tuple[list[Column], Iterator[tuple[int, dict[str, str], list[RowError]]]]:
+        """(columns, rows) as written."""
+        import json
+
+        from bastion.core import crypto
+
+        handle = self.path.open(encoding="ascii")
+        columns = [Column(k, label) for k, label in json.loads(crypto.decrypt(handle.readline()))]
+
+        def rows():
+            with handle:
+                for line in handle:
+                    number, values, errors = json.loads(crypto.decrypt(line.strip()))
+                    yield number, values, [RowError(number, c, m) for c, m in errors]
+
+        return columns, rows()
+
+    def to_workbook(self, target, *, masked: bool = True) -> None:
+        columns, rows = self.read()
+        write_error_workbook(target, columns=columns, rows=rows, masked=masked)

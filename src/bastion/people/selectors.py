@@ -11,7 +11,7 @@ from bastion.access.scoping import restrict_people
 from bastion.core.idnumber import IdNumberError, parse_id_number
 from bastion.core.phone import PhoneError, parse_mobile
 from bastion.people.identity import id_number_index, phone_index
-from bastion.people.models import Person
+from bastion.people.models import ImportJob, Person
 
 
 def person_list(
@@ -86,4 +86,14 @@ def person_get(*, user, public_id, perm: str = Perm.PERSON_VIEW) -> Person:
     try:
         return person_list(user=user, perm=perm).get(public_id=public_id)
     except (Person.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def import_job_get(*, user, public_id, kinds) -> ImportJob:
+    """An import job of one of `kinds`, visible only to the user who uploaded it."""
+    try:
+        return ImportJob.objects.select_related("default_grid").get(
+            public_id=public_id, created_by=user, kind__in=list(kinds)
+        )
+    except (ImportJob.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc

@@ -24,8 +24,11 @@ from bastion.people.identity import id_number_fields, id_number_index, phone_fie
 from bastion.people.importjobs import (  # re-exported: the import pages call services.*
     import_job_create,
     import_job_error_workbook,
+    import_job_has_errors_file,
+    import_job_interrupted,
     import_job_preview,
     import_job_run,
+    import_uploads_purge,
 )
 from bastion.people.inputs import (
     CleanPerson,
@@ -40,8 +43,11 @@ __all__ = [
     "RegisterResult",
     "import_job_create",
     "import_job_error_workbook",
+    "import_job_has_errors_file",
+    "import_job_interrupted",
     "import_job_preview",
     "import_job_run",
+    "import_uploads_purge",
     "person_register",
     "person_update",
 ]

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -406,7 +404,7 @@ def _preview(number: int, row: dict, parsed: dict, action: str, errors: list[Row
         "name": row.get("name", ""),
         "id_number": mask_id_number(parsed["id_number"]) if parsed.get("id_number") else "",
         "category": policy.name_zh if policy else row.get("category", ""),
-        "origin": row.get("origin", ""),
+        "origin": parsed.get("origin") or row.get("origin", ""),
         "arrived_on": row.get("arrived_on", ""),
         "action": action,
         "action_label": labels.get(action, ""),
@@ -414,35 +412,24 @@ def _preview(number: int, row: dict, parsed: dict, action: str, errors: list[Row
     }
 
 
-# --- Uploaded files between preview and confirm ----------------------------------------
+# --- Import jobs (the upload kept between preview and run: people.importjobs) -------
 
 
-def upload_store(uploaded_file) -> tuple[str, str]:
-    """Keep an upload under MEDIA_ROOT/imports/ with a random name: (token, filename)."""
-    filename = PurePath(getattr(uploaded_file, "name", "") or "upload").name[:255]
-    suffix = PurePath(filename).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ValidationError({"file": [_("只能上传 .xlsx 或 .csv 文件。")]})
-    directory = Path(settings.MEDIA_ROOT) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(16) + suffix
-    with open(directory / token, "wb") as out:
-        for piece in uploaded_file.chunks():
-            out.write(piece)
-    return token, filename
-
-
-def upload_path(token: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx)", token or ""):
-        raise ValidationError(_("上传的文件已失效，请重新上传"))
-    path = Path(settings.MEDIA_ROOT) / "imports" / token
-    if not path.exists():
-        raise ValidationError(_("上传的文件已失效，请重新上传"))
-    return path
-
-
-def upload_discard(token: str) -> None:
-    try:
-        upload_path(token).unlink()
-    except (ValidationError, OSError):
-        pass
+def list_import_job(*, actor, job, dry_run: bool, mode: str, progress=None, error_workbook=None):
+    """The importer of an "observations" ImportJob: its file, default grid, category and
+    origin (job.options)."""
+    options = job.options or {}
+    category = options.get("policy") or ""
+    policy = Policy.objects.filter(category=category).first() if category else None
+    return list_import(
+        actor=actor,
+        source=job.stored_path,
+        filename=job.filename,
+        dry_run=dry_run,
+        mode=mode,
+        default_policy=policy,
+        default_grid=job.default_grid,
+        default_origin=options.get("origin", ""),
+        error_workbook=error_workbook,
+        progress=progress,
+    )
