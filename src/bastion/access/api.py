@@ -9,10 +9,12 @@ import datetime as dt
 import uuid
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.access import selectors, services
+from bastion.access.apiauth import bearer_key
 from bastion.access.models import RoleAssignment
 from bastion.access.roles import Perm, Role
 from bastion.access.schemas import (
@@ -27,6 +29,7 @@ from bastion.access.schemas import (
 )
 from bastion.access.scoping import scope_of
 from bastion.access.twofactor import totp_required
+from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
 
 router = Router(tags=["access"])
@@ -68,7 +71,17 @@ def token_list(request):
 
 @router.post("/tokens", response={201: TokenCreated})
 def token_create(request, response: HttpResponse, payload: TokenIn):
-    """The key is shown once: `no-store` keeps it out of caches and idempotency records."""
+    """The key is shown once: `no-store` keeps it out of caches and idempotency records.
+
+    Only a signed-in session creates tokens: a request made with a token gets 403, so
+    that a token never outlives the revocation of the one that made it
+    (docs/decisions/0010)."""
+    if bearer_key(request) is not None:
+        raise ApiError(
+            403,
+            "token_cannot_create_tokens",
+            _("API令牌不能用来创建新的令牌，请登录网页在“API令牌”页面创建"),
+        )
     response["Cache-Control"] = "no-store"
     token, key = services.api_token_create(
         actor=request.auth, user=request.auth, name=payload.name, expires_at=payload.expires_at

@@ -110,8 +110,12 @@ class Notification(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)  # in the default language (Chinese)
     body = models.TextField(blank=True, default="")
+    # The untranslated message behind title/body (core.i18n.Msg), shown in the
+    # reader's language; empty for texts given as plain strings.
+    title_message = models.JSONField(default=dict, blank=True)
+    body_message = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=300, blank=True, default="")
     level = models.CharField(max_length=10, default="info")
     read_at = models.DateTimeField(null=True, blank=True)
@@ -120,3 +124,15 @@ class Notification(PublicIdModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    @property
+    def display_title(self) -> str:
+        from bastion.core.i18n import render_stored
+
+        return render_stored(self.title_message, self.title)[:200]
+
+    @property
+    def display_body(self) -> str:
+        from bastion.core.i18n import render_stored
+
+        return render_stored(self.body_message, self.body)

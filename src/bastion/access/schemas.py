@@ -51,11 +51,19 @@ class TokenCreated(Schema):
 class NotificationOut(Schema):
     public_id: uuid.UUID
     created_at: dt.datetime
-    title: str
+    title: str  # in the caller's language (Accept-Language)
     body: str
     link: str
     level: str
     read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.display_title
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.display_body
 
 
 class AuditEntryOut(Schema):

@@ -34,8 +34,10 @@ class Person(PublicIdModel, TimestampedModel):
     """Everyone the system knows (实有人口).
 
     The ID number and phone are stored Fernet-encrypted; `id_number_index` (HMAC) is
-    unique, so the same human cannot be registered twice. `*_masked` hold the display
-    form so lists never decrypt. `region`/`path` are the grid the person lives in.
+    unique, so the same human cannot be registered twice (a provisional record waiting
+    to be merged has no index and points at the record on file, `duplicate_of`).
+    `*_masked` hold the display form so lists never decrypt. `region`/`path` are the
+    grid the person lives in.
     """
 
     name = models.CharField(max_length=60)
@@ -57,6 +59,12 @@ class Person(PublicIdModel, TimestampedModel):
     relation_to_head = models.CharField(max_length=20, blank=True, default="")
     address_text = models.CharField(max_length=255, blank=True, default="")
     tags = models.ManyToManyField(Tag, blank=True, related_name="people")
+    # A provisional record (docs/decisions/0011): someone registered an ID number that is
+    # on file where they may not change people. Their record is kept apart (no blind
+    # index) until officers who see both merge it into `duplicate_of`.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="provisional"
+    )
 
     class Meta:
         ordering = ["path", "name", "id"]

@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from bastion.access.roles import Perm
@@ -27,6 +27,8 @@ from bastion.people import services
 from bastion.people.forms import ImportRunForm, ImportUploadForm, PersonSearchForm
 from bastion.people.models import ImportJob
 from bastion.people.selectors import (
+    duplicate_get,
+    duplicate_list,
     import_job_get,
     looks_like_identifier,
     person_get,
@@ -77,6 +79,40 @@ def _can_change(user, person) -> bool:
     return person_list(user=user, perm=Perm.PERSON_CHANGE).filter(pk=person.pk).exists()
 
 
+# --- Provisional records waiting to be merged (docs/decisions/0011) -----------------
+
+
+@login_required
+def duplicate_list_view(request: HttpRequest) -> HttpResponse:
+    """Records registered twice (the same ID number), for officers who see both."""
+    page = Paginator(duplicate_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "people/duplicates.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duplicate_merge(request: HttpRequest, public_id) -> HttpResponse:
+    """Compare the two records and merge them, keeping the grid the person lives in."""
+    provisional = duplicate_get(user=request.user, public_id=public_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            person = services.person_duplicate_merge(
+                actor=request.user, provisional=provisional, keep=request.POST.get("keep", "")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("已合并为一份档案"))
+            return redirect("people:person", person.public_id)
+    return render(
+        request,
+        "people/duplicate_merge.html",
+        {"provisional": provisional, "original": provisional.duplicate_of, "error": error},
+        status=422 if error else 200,
+    )
+
+
 SEARCH_SESSION_KEY = "people_search_q"
 
 
@@ -120,6 +156,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
             filters["tag"] = data["tag"].code
         filters["q"] = data["q"]
     people = person_list(user=user, **filters).order_by("path", "name", "id")
+    duplicates = duplicate_list(user=user).count() if has_perm(user, Perm.PERSON_CHANGE) else 0
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     q = filters.get("q", "")
     return render(
@@ -133,6 +170,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
             # Never echo an identifier back into the page; names are fine.
             "q_shown": "" if any(ch.isdigit() for ch in q) else q,
             "q_is_number": any(ch.isdigit() for ch in q),
+            "duplicates": duplicates,
         },
     )
 

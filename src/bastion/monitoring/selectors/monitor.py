@@ -23,10 +23,10 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
+from django.http import Http404
 from django.utils import timezone
 
-from bastion.access.roles import Perm
-from bastion.access.scoping import region_paths
+from bastion.access.scoping import collapse_paths
 from bastion.geo.models import Region
 from bastion.monitoring.models import (
     Alert,
@@ -37,13 +37,18 @@ from bastion.monitoring.models import (
     Policy,
     ServiceRequest,
     ServiceStatus,
+    TeamMember,
 )
 from bastion.monitoring.schedule import (
     counted_followups_q,
     local_now,
     period_last_date_expression,
 )
-from bastion.monitoring.selectors.observations import observation_list, visible_record_q
+from bastion.monitoring.selectors.observations import (
+    observation_list,
+    visible_prefixes,
+    visible_record_q,
+)
 
 OBSERVATION_KEYS = ("under", "new", "released", "due", "done", "overdue", "abnormal")
 RECORD_KEYS = ("fever_alerts", "services")
@@ -68,14 +73,36 @@ def _zero() -> dict[str, int]:
 # --- Counts ---------------------------------------------------------------------------
 
 
+def can_monitor(user) -> bool:
+    """Does the user see any observation data: people of a region (a grant or a 包片
+    grid), or a team seat? Others get a "no permission" answer, not a page of zeros."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    prefixes = visible_prefixes(user)
+    if prefixes is None or prefixes:
+        return True
+    return TeamMember.objects.filter(user_id=user.pk).exists()
+
+
+def monitor_region(*, user, code: str) -> Region:
+    """The region whose figures the user may see: inside her subtrees for people (a
+    region on the way down to her grid is not one of them). Http404 otherwise, on the
+    page and in the API alike."""
+    region = Region.objects.filter(code=code).select_related("parent").first()
+    prefixes = visible_prefixes(user)
+    if region is None or not (prefixes is None or any(region.path.startswith(p) for p in prefixes)):
+        raise Http404
+    return region
+
+
 def child_regions(*, user, region: Region | None) -> list[Region]:
     """The rows of the children table: the region's children, or the user's top regions."""
     if region is not None:
         return list(Region.objects.filter(parent=region).order_by("path"))
-    paths = region_paths(user, Perm.PERSON_VIEW)
-    if paths is None:
+    prefixes = visible_prefixes(user)
+    if prefixes is None:
         return list(Region.objects.filter(parent__isnull=True).order_by("path"))
-    return list(Region.objects.filter(path__in=paths).order_by("path"))
+    return list(Region.objects.filter(path__in=collapse_paths(prefixes)).order_by("path"))
 
 
 def _bucket_sql(children: list[Region]) -> tuple[str, list]:

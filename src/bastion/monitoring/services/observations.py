@@ -123,7 +123,14 @@ def observation_register(
     ):
         raise PermissionDenied
     if person_data is not None:
+        # Someone on file outside the actor's reach comes back as her own provisional
+        # record (people.services.person_register); check anyway: nothing may be
+        # written here for a person the actor may not change.
         person = person_register(actor=actor, data=person_data, ip_address=ip_address).person
+        if getattr(actor, "is_authenticated", False) and not can_on_path(
+            actor, Perm.PERSON_CHANGE, person.path or "\0"
+        ):
+            raise PermissionDenied
     assert person is not None
     if person.region_id is None:
         raise ValidationError(
