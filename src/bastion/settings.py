@@ -136,6 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "bastion.access.loginlimit.LoginRateLimitBackend",  # attempts per address, all workers
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "access:login"
@@ -149,6 +150,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "bastion.access.views.locked_out"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "bastion.core.audit.client_ip"  # same rule as the audit trail
+# Password attempts per client address (any usernames), counted by every worker alike.
+BASTION_LOGIN_ATTEMPTS_PER_IP = envint("BASTION_LOGIN_ATTEMPTS_PER_IP", 30)
+BASTION_LOGIN_WINDOW_SECONDS = envint("BASTION_LOGIN_WINDOW_SECONDS", 300)
 
 # Who calls the API (bearer token or session), shared by the NinjaAPI auth and the
 # idempotency middleware.
@@ -237,7 +241,7 @@ else:
         "immediate": HUEY_IMMEDIATE,
     }
 
-# --- Cache (rate limits, short-lived counters) -----------------------------------
+# --- Cache (short-lived values; rate limits count in core.ratelimit's shared store) --
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -20,6 +20,17 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("用户名")
         self.fields["password"].label = _("密码")
 
+    def get_invalid_login_error(self):
+        from bastion.access.loginlimit import LIMITED_ATTR, login_window_minutes
+
+        if getattr(self.request, LIMITED_ATTR, False):
+            return forms.ValidationError(
+                _("从这个网络地址尝试登录过于频繁，请 %(minutes)d 分钟后再试。"),
+                code="rate_limited",
+                params={"minutes": login_window_minutes()},
+            )
+        return super().get_invalid_login_error()
+
 
 class OtpTokenForm(forms.Form):
     token = forms.CharField(

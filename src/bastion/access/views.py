@@ -63,6 +63,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="rate_limited"):
+            response.status_code = 429
+            response["Retry-After"] = str(settings.BASTION_LOGIN_WINDOW_SECONDS)
+        return response
+
     def get_success_url(self):
         url = super().get_success_url()
         user = self.request.user
