@@ -40,13 +40,15 @@ def test_login_attempts_per_address_hold_across_workers_and_usernames(client, co
 
 
 def test_the_admin_login_counts_against_the_same_limit(client, county, settings):
+    from tests.conftest import make_user
+
+    make_user("siteadmin", is_staff=True, is_superuser=True)
     settings.BASTION_LOGIN_ATTEMPTS_PER_IP = 1
     _login(client, "gridworker")
-    response = client.post(
-        "/admin/login/", {"username": "gridworker", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+    client.post(
+        "/admin/login/", {"username": "siteadmin", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
     )
     assert "_auth_user_id" not in client.session
-    assert response.status_code in (200, 429)
 
 
 def _deploy_warnings(capsys) -> str:
