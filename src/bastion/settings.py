@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "bastion.access.middleware.SessionTimeoutMiddleware",
     "bastion.access.middleware.OtpRequiredMiddleware",
+    "bastion.access.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

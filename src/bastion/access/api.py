@@ -8,6 +8,7 @@ from the wrapped function's annotations at runtime, and string annotations such 
 import datetime as dt
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -21,6 +22,7 @@ from bastion.access.schemas import (
     AuditEntryOut,
     MeOut,
     NotificationOut,
+    PasswordChangeIn,
     RevealIn,
     RevealOut,
     TokenCreated,
@@ -60,8 +62,35 @@ def me(request):
         ],
         "permissions": permissions,
         "totp_required": totp_required(user),
+        "must_change_password": user.must_change_password,
         "unread_notifications": selectors.notification_unread_count(user=user),
     }
+
+
+@router.post("/me/password", response={204: None})
+def me_password(request, payload: PasswordChangeIn):
+    """Change one's own password (required after a manager issued one). Attempts are
+    limited; the change is audited, never the passwords."""
+    from bastion.access.services_users import TooManyAttempts, user_password_change
+
+    try:
+        user_password_change(
+            user=request.auth,
+            old_password=payload.old_password,
+            new_password=payload.new_password,
+            ip_address=client_ip(request),
+        )
+    except TooManyAttempts as exc:
+        raise ApiError(429, "too_many_attempts", _("尝试次数过多，请 15 分钟后再试")) from exc
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise ValidationError({"new_password": exc.messages}) from exc
+        raise
+    if bearer_key(request) is None:  # the web session stays signed in
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(request, request.auth)
+    return Status(204, None)
 
 
 @router.get("/tokens", response=list[TokenOut])

@@ -32,6 +32,31 @@ class LoginForm(AuthenticationForm):
         return super().get_invalid_login_error()
 
 
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("原密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少10个字符，不能全是数字，不能是常见密码。"),
+    )
+    new_password2 = forms.CharField(
+        label=_("再输一遍新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password2") != data.get("new_password1"):
+            self.add_error("new_password2", _("两次输入的新密码不一致"))
+        return data
+
+
 class OtpTokenForm(forms.Form):
     token = forms.CharField(
         label=_("动态口令"),

@@ -56,3 +56,38 @@ class OtpRequiredMiddleware:
             name = "access:otp_verify" if confirmed_device(request.user) else "access:otp_setup"
             return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+# Pages a user who must change her password may still open (the API answers 403
+# "password_change_required" itself, see apiauth).
+_PASSWORD_OPEN_NAMES = (
+    "access:password_change",
+    "access:logout",
+    "access:otp_setup",
+    "access:otp_verify",
+)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user signed in with a password a manager issued goes to "修改密码" first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _is_open(path: str) -> bool:
+        if path.startswith(_OTP_OPEN_PREFIXES):
+            return True
+        return path in {reverse(name) for name in _PASSWORD_OPEN_NAMES}
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not self._is_open(request.path)
+        ):
+            return redirect(
+                f"{reverse('access:password_change')}?{urlencode({'next': request.get_full_path()})}"
+            )
+        return self.get_response(request)

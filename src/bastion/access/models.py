@@ -17,6 +17,9 @@ class User(PublicIdModel, AbstractUser):
     """A person who logs in. Roles come from RoleAssignment, not from Django groups."""
 
     full_name = models.CharField(max_length=60, blank=True, default="")
+    # Set when a manager issues the password (a new account, a reset): the user must
+    # choose her own before doing anything else (PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -25,6 +25,7 @@ class MeOut(Schema):
     roles: list[RoleOut]
     permissions: list[str]
     totp_required: bool
+    must_change_password: bool
     unread_notifications: int
 
 
@@ -46,6 +47,11 @@ class TokenIn(Schema):
 class TokenCreated(Schema):
     token: TokenOut
     key: str = Field(..., description="The raw key, shown only in this response.")
+
+
+class PasswordChangeIn(Schema):
+    old_password: str
+    new_password: str
 
 
 class NotificationOut(Schema):
