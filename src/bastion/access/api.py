@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access import selectors, services
 from bastion.access.apiauth import bearer_key
@@ -33,6 +33,7 @@ from bastion.access.scoping import scope_of
 from bastion.access.twofactor import totp_required
 from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
+from bastion.core.pagination import PageNumberPagination
 
 router = Router(tags=["access"])
 

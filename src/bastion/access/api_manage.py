@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access import selectors_people as sel
 from bastion.access import services_users as svc
@@ -30,6 +30,7 @@ from bastion.access.schemas_manage import (
     UserCreatedOut,
     UserCreateIn,
 )
+from bastion.core.pagination import PageNumberPagination
 
 router = Router(tags=["users"])
 

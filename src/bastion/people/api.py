@@ -8,12 +8,13 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path, region_paths
 from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
+from bastion.core.pagination import PageNumberPagination
 from bastion.geo.models import Region
 from bastion.geo.selectors import household_get, region_get
 from bastion.people.schemas import (

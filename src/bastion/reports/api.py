@@ -6,9 +6,10 @@
 import datetime as dt
 
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.core.indicators import Indicator
+from bastion.core.pagination import PageNumberPagination
 from bastion.reports import selectors
 from bastion.reports.schemas import IndicatorOut, IndicatorValueOut, RecordOut
 

@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path, region_paths
 from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
+from bastion.core.pagination import PageNumberPagination
 from bastion.geo.selectors import region_get
 from bastion.monitoring.api.common import (
     api_user,

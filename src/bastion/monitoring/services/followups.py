@@ -146,6 +146,9 @@ def followup_record(
         raise ValidationError({"contact": _("联系情况：未知选项")})
 
     temperature = parse_temperature(temperature)
+    if contact == Contact.SEEN and temperature is None:
+        # The guide's rule: whoever saw the person measured them.
+        raise ValidationError({"temperature": _("体温：已见到本人时请填写体温")})
     symptoms = _clean_symptoms(symptoms)
     other_symptom = (other_symptom or "").strip()
     if other_symptom and Symptom.OTHER not in symptoms:
