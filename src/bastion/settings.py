@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # Swagger UI from the package's own static files, not a CDN (intranets)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

@@ -25,7 +25,7 @@ def indicator_out(indicator: Indicator) -> dict:
         "unit": selectors.localized(indicator, "unit"),
         "unit_zh": indicator.unit_zh,
         "unit_en": indicator.unit_en,
-        "description": indicator.description,
+        "description": str(indicator.description),  # in the caller's language
     }
 
 

@@ -34,11 +34,14 @@ def counts_json(counts: dict) -> dict:
     return {
         "totals": counts["totals"],
         "by_category": [
-            {"category": p.category, "name": p.name_zh, "counts": c}
+            {"category": p.category, "name": p.display_name, "counts": c}
             for p, c in counts.get("by_category", [])
         ],
         "by_origin": [{"origin": o, "counts": c} for o, c in counts.get("by_origin", [])],
         "children": [
             {"code": r.code, "name": r.name, "counts": c} for r, c in counts.get("children", [])
         ],
+        # observations under none of the children (a team seat elsewhere); with the
+        # children they sum to the totals
+        "unplaced": counts.get("unplaced"),
     }

@@ -14,10 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path
 from bastion.core.audit import Action, audit_record
+from bastion.core.i18n import Msg
 from bastion.core.masking import mask_name
 from bastion.monitoring.models import (
     ClockStart,
@@ -32,6 +34,7 @@ from bastion.monitoring.models import (
     Transport,
 )
 from bastion.monitoring.selectors.observations import observation_can_change
+from bastion.monitoring.services.alerts import alerts_close_for_end
 from bastion.monitoring.services.arrivals import arrival_record, risk_area_for_origin
 from bastion.monitoring.services.team import (
     team_notify,
@@ -246,9 +249,10 @@ def observation_release(
         changes={"status": [ObservationStatus.ACTIVE, ObservationStatus.RELEASED]},
         reason=observation.end_note,
     )
+    alerts_close_for_end(actor=actor, observation=observation, now=now)
     team_notify(
         observation=observation,
-        title=_("%(name)s已解除观察") % {"name": mask_name(observation.person.name)},
+        title=Msg(gettext_noop("%(name)s已解除观察"), name=mask_name(observation.person.name)),
         level="success",
     )
     team_release_access(actor=actor, observation=observation)
@@ -287,10 +291,14 @@ def observation_end(
     )
     team_notify(
         observation=observation,
-        title=_("%(name)s的观察已提前结束（%(reason)s）")
-        % {"name": mask_name(observation.person.name), "reason": EndReason(reason).label},
+        title=Msg(
+            gettext_noop("%(name)s的观察已提前结束（%(reason)s）"),
+            name=mask_name(observation.person.name),
+            reason=EndReason(reason).label,
+        ),
         level="warning",
     )
+    alerts_close_for_end(actor=actor, observation=observation, now=now)
     team_release_access(actor=actor, observation=observation)
     return observation
 
@@ -325,8 +333,11 @@ def observation_extend(*, actor, observation: Observation, days: int, reason: st
     )
     team_notify(
         observation=observation,
-        title=_("%(name)s的观察期延长%(days)d天")
-        % {"name": mask_name(observation.person.name), "days": days},
+        title=Msg(
+            gettext_noop("%(name)s的观察期延长%(days)d天"),
+            name=mask_name(observation.person.name),
+            days=days,
+        ),
         body=extension.reason,
         level="warning",
     )

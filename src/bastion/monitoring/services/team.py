@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bastion.access.models import Assignment, AssignmentKind, User
 from bastion.access.roles import Role
 from bastion.access.scoping import forget_scope
 from bastion.access.services import assignment_create, assignment_delete, notify
 from bastion.core.audit import Action, audit_record
+from bastion.core.i18n import Localized, Msg
 from bastion.core.masking import mask_name
 from bastion.monitoring.models import (
     Observation,
@@ -171,16 +173,22 @@ def team_set(*, actor, observation: Observation, members: dict[str, User | None]
     for user in added:
         notify(
             recipient=user,
-            title=_("您已加入%(name)s的责任组（%(seat)s）")
-            % {
-                "name": mask_name(observation.person.name),
-                "seat": "、".join(seats[c].label_zh for c, u in members.items() if u == user),
-            },
+            title=Msg(
+                gettext_noop("您已加入%(name)s的责任组（%(seat)s）"),
+                name=mask_name(observation.person.name),
+                seat=[
+                    Localized(seats[c].label_zh, seats[c].label_en)
+                    for c, u in members.items()
+                    if u == user
+                ],
+            ),
             link=_observation_link(observation),
         )
 
 
-def team_notify(*, observation: Observation, title: str, body: str = "", level: str = "info"):
+def team_notify(
+    *, observation: Observation, title: str | Msg, body: str | Msg = "", level: str = "info"
+):
     """Message every seated member of the observation's team."""
     users = {m.user for m in observation.team.select_related("user") if m.user.is_active}
     for user in users:

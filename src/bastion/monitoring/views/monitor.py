@@ -98,6 +98,7 @@ def monitor(request: HttpRequest, code: str | None = None) -> HttpResponse:
             for origin, c in counts["by_origin"]
         ],
         "children": [(child, _cells(child, c)) for child, c in counts["children"]],
+        "children_unplaced": _cells(region, counts["unplaced"]) if counts["unplaced"] else None,
     }
     return render(request, "monitoring/monitor/view.html", context)
 

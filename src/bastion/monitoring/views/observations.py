@@ -15,6 +15,7 @@ from bastion.access.models import User
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path, has_perm
 from bastion.core.audit import client_ip
+from bastion.geo.selectors import region_get
 from bastion.monitoring import forms_observations as forms
 from bastion.monitoring.selectors.observations import (
     household_observations,
@@ -63,11 +64,12 @@ def observation_list_view(request: HttpRequest) -> HttpResponse:
     qs = observation_list(
         user=request.user,
         status=filters.get("status") or None,
+        # the region's subtree by path prefix (a code trimmed of zeros would also match
+        # neighbouring towns); a region the user cannot see is a 404
+        region_path=region_get(user=request.user, code=region).path if region else None,
         policy=filters.get("category"),
         q=q,
     )
-    if region:
-        qs = qs.filter(region__code__startswith=region.rstrip("0") or region)
     page = Paginator(qs.order_by("path", "starts_on", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
