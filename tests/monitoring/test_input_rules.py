@@ -18,8 +18,10 @@ from bastion.monitoring.models import Arrival, FollowUp, Observation
 def test_api_follow_up_seen_without_temperature_is_refused(county, observation, login, in_period):
     from freezegun import freeze_time
 
+    client = login(county.gridworker)
+    client.get("/api/v1/me")  # load the URLs (and the API's schemas) before time is frozen
     with freeze_time(in_period):
-        response = login(county.gridworker).post(
+        response = client.post(
             f"/api/v1/monitoring/observations/{observation.public_id}/followups",
             json.dumps({"contact": "seen", "symptoms": []}),
             content_type="application/json",
@@ -34,8 +36,10 @@ def test_api_follow_up_not_seen_without_temperature_is_recorded(
 ):
     from freezegun import freeze_time
 
+    client = login(county.gridworker)
+    client.get("/api/v1/me")  # load the URLs (and the API's schemas) before time is frozen
     with freeze_time(in_period):
-        response = login(county.gridworker).post(
+        response = client.post(
             f"/api/v1/monitoring/observations/{observation.public_id}/followups",
             json.dumps({"contact": "unreachable", "note": "电话无人接"}),
             content_type="application/json",
@@ -102,3 +106,53 @@ def test_arrival_form_with_a_future_date_is_refused(county, login):
         {"origin": "武汉", "arrived_on": _tomorrow()},
     )
     assert response.status_code == 422 and not Arrival.objects.exists()
+
+
+# --- full-width digits in forms and the API ----------------------------------------------
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_the_register_form_normalizes_full_width_id_and_phone(county, policy, login):
+    from bastion.core.idnumber import make_id_number
+    from bastion.people.identity import id_number_index, reveal_phone
+    from bastion.people.models import Person
+
+    number = make_id_number("430121", dt.date(1986, 6, 6), 61)
+    response = login(county.gridworker).post(
+        "/monitoring/observations/new/",
+        {
+            "policy": "returnee",
+            "origin": "武汉",
+            "arrived_on": "2026-03-01",
+            "name": "全角",
+            "id_number": _full_width(number),
+            "phone": _full_width("13700007777"),
+            "grid": county.grid_a1_1.code,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    person = Person.objects.get(id_number_index=id_number_index(number))
+    assert reveal_phone(person) == "13700007777"
+
+
+def test_the_people_api_normalizes_full_width_id_and_merges(county, login):
+    from bastion.people.identity import reveal_id_number
+
+    zhang = county.people["zhang"]
+    response = login(county.gridworker).post(
+        "/api/v1/people",
+        json.dumps(
+            {
+                "name": "张建国",
+                "id_number": _full_width(reveal_id_number(zhang)),
+                "grid": county.grid_a1_1.code,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["created"] is False
+    assert response.json()["person"]["public_id"] == str(zhang.public_id)

@@ -88,6 +88,7 @@ def test_indicator_explanations_follow_the_language(county, login):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get("/reports/").content.decode()
     assert "under home observation" in english.lower()
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     api = client.get("/api/v1/indicators", HTTP_ACCEPT_LANGUAGE="zh-hans")
     descriptions = [i["description"] for i in api.json()]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in d) for d in descriptions if d)
