@@ -243,6 +243,7 @@ def _returnee_on_file_elsewhere(*, rng, county, town, grid_worker, policy, now) 
     )
     if grid is None or elsewhere is None:
         return
+    household = grid.households.order_by("id").first()
     observation_register(
         actor=grid_worker,
         policy=policy,
@@ -250,8 +251,12 @@ def _returnee_on_file_elsewhere(*, rng, county, town, grid_worker, policy, now) 
         arrived_on=timezone.localdate(now) - dt.timedelta(days=2),
         transport="train",
         transport_number=rng.choice(TRAINS),
-        person_data=PersonInput(
-            name=elsewhere.name, id_number=reveal_id_number(elsewhere), grid=grid
+        person_data=PersonInput(  # back with her parents' household
+            name=elsewhere.name,
+            id_number=reveal_id_number(elsewhere),
+            grid=grid,
+            household_label=household.label if household else "",
+            relation_to_head="子女" if household else "",
         ),
     )
 
