@@ -243,9 +243,17 @@ def user_password_reset(*, actor, user: User) -> str:
     if user.pk == getattr(actor, "pk", None):
         raise ValidationError(_("请在“修改密码”页面修改自己的密码"))
     raw = generate_password()
+    _password_save(user, raw, by_manager=True, actor=actor, path=path)
+    return raw
+
+
+def _password_save(
+    user: User, raw: str, *, by_manager: bool, actor, path: str, ip_address: str | None = None
+) -> None:
+    """Set the password (a manager's is for one sign-in only) and audit the fact."""
     with transaction.atomic():
         user.set_password(raw)
-        user.must_change_password = True
+        user.must_change_password = by_manager
         user.save(update_fields=["password", "must_change_password"])
         audit_record(
             actor=actor,
@@ -253,9 +261,9 @@ def user_password_reset(*, actor, user: User) -> str:
             obj=user,
             object_repr=user.username,
             path=path,
-            changes={"password": "reset"},
+            changes={"password": "reset" if by_manager else "changed"},
+            ip_address=ip_address,
         )
-    return raw
 
 
 PASSWORD_ATTEMPTS = 5  # per user and PASSWORD_ATTEMPT_WINDOW, right or wrong
@@ -286,19 +294,10 @@ def user_password_change(
     if new_password == old_password:
         raise ValidationError({"new_password": [_("新密码不能与原密码相同")]})
     validate_password(new_password, user)
-    with transaction.atomic():
-        user.set_password(new_password)
-        user.must_change_password = False
-        user.save(update_fields=["password", "must_change_password"])
-        audit_record(
-            actor=user,
-            action=Action.UPDATE,
-            obj=user,
-            object_repr=user.username,
-            path=_home_path(user),
-            changes={"password": "changed"},
-            ip_address=ip_address,
-        )
+    _password_save(
+        user, new_password, by_manager=False, actor=user, path=_home_path(user),
+        ip_address=ip_address,
+    )  # fmt: skip
     return user
 
 
