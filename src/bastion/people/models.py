@@ -63,7 +63,12 @@ class Person(PublicIdModel, TimestampedModel):
     # on file where they may not change people. Their record is kept apart (no blind
     # index) until officers who see both merge it into `duplicate_of`.
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="provisional"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="provisional",
+        db_index=False,  # a partial index below: the bulk import inserts NULLs only
     )
 
     class Meta:
@@ -76,7 +81,14 @@ class Person(PublicIdModel, TimestampedModel):
                 fields=["id_number_index"], name="person_id_number_index_unique"
             )
         ]
-        indexes = [models.Index(fields=["phone_index"], name="person_phone_index")]
+        indexes = [
+            models.Index(fields=["phone_index"], name="person_phone_index"),
+            models.Index(
+                fields=["duplicate_of"],
+                condition=models.Q(duplicate_of__isnull=False),
+                name="person_provisional",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.id_number_masked}"
