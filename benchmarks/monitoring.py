@@ -57,26 +57,34 @@ WITH today AS (
     AND f.id NOT IN (SELECT c.corrects_id FROM monitoring_followup c
                      WHERE c.corrects_id IS NOT NULL)
   GROUP BY f.observation_id
+), open_alerts AS (
+  SELECT a.observation_id, COUNT(*) AS n FROM monitoring_alert a
+  WHERE a.path LIKE %(prefix)s AND a.raised_at <= %(now)s
+    AND (a.resolved_at IS NULL OR a.resolved_at > %(now)s)
+  GROUP BY a.observation_id
 ), obs AS (
   SELECT o.policy_id, o.origin, o.created_at, o.status, o.ended_at, o.starts_on,
          {last_day} AS last_day,
-         p.followups_per_day AS per_day, p.cutoff_hour, COALESCE(t.n, 0) AS n, t.ab
+         p.followups_per_day AS per_day, p.cutoff_hour, COALESCE(t.n, 0) AS n, t.ab,
+         COALESCE(al.n, 0) AS open_alerts
   FROM monitoring_observation o
   JOIN monitoring_policy p ON p.id = o.policy_id
   LEFT JOIN today t ON t.observation_id = o.id
+  LEFT JOIN open_alerts al ON al.observation_id = o.id
   WHERE o.path LIKE %(prefix)s AND o.created_at <= %(now)s
     AND (o.status = 'active' OR o.ended_at >= %(start)s)
 )
 SELECT policy_id,
   COUNT(*) FILTER (WHERE status = 'active' OR ended_at > %(now)s) AS under,
-  COUNT(*) FILTER (WHERE created_at >= %(start)s) AS new,
+  COUNT(*) FILTER (WHERE starts_on = %(today)s) AS new,
   COUNT(*) FILTER (WHERE status = 'released' AND ended_at >= %(start)s) AS released,
   COUNT(*) FILTER (WHERE starts_on <= %(today)s AND last_day >= %(today)s AND n < per_day
                    AND cutoff_hour > %(hour)s) AS due,
   COUNT(*) FILTER (WHERE starts_on <= %(today)s AND last_day >= %(today)s AND n >= per_day) AS done,
   COUNT(*) FILTER (WHERE starts_on <= %(today)s AND last_day >= %(today)s AND n < per_day
                    AND cutoff_hour <= %(hour)s) AS overdue,
-  COUNT(*) FILTER (WHERE ab = 1) AS abnormal
+  COUNT(*) FILTER (WHERE (status = 'active' OR ended_at > %(now)s)
+                   AND (ab = 1 OR open_alerts > 0)) AS abnormal
 FROM obs GROUP BY policy_id
 """
 LAST_DAY = {

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # Swagger UI from the package's own static files, not a CDN (intranets)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bastion.core.limits.RequestSizeMiddleware",  # 413 before anything reads the body
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bastion.core.locale.BastionLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "bastion.access.middleware.SessionTimeoutMiddleware",
     "bastion.access.middleware.OtpRequiredMiddleware",
+    "bastion.access.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -141,6 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "bastion.access.loginlimit.LoginRateLimitBackend",  # attempts per address, all workers
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "access:login"
@@ -154,6 +158,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "bastion.access.views.locked_out"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "bastion.core.audit.client_ip"  # same rule as the audit trail
+# Password attempts per client address (any usernames), counted by every worker alike.
+BASTION_LOGIN_ATTEMPTS_PER_IP = envint("BASTION_LOGIN_ATTEMPTS_PER_IP", 30)
+BASTION_LOGIN_WINDOW_SECONDS = envint("BASTION_LOGIN_WINDOW_SECONDS", 300)
 
 # Who calls the API (bearer token or session), shared by the NinjaAPI auth and the
 # idempotency middleware.
@@ -224,6 +231,10 @@ BASTION_INDICATOR_MODULES = [
     "bastion.command.indicators",
 ]
 
+# Uploaded import files hold ID numbers in clear: deleted when the import is done, and
+# at most this long after their last use otherwise (`bastion purge`, hourly job).
+BASTION_IMPORT_RETENTION_HOURS = envint("BASTION_IMPORT_RETENTION_HOURS", 24)
+
 # --- Email (notifications copy to email only when configured) -------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
@@ -255,7 +266,7 @@ else:
         "immediate": HUEY_IMMEDIATE,
     }
 
-# --- Cache (rate limits, short-lived counters) -----------------------------------
+# --- Cache (short-lived values; rate limits count in core.ratelimit's shared store) --
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -80,12 +80,30 @@ def test_future_birth_date_is_rejected():
         parse_id_number(value, today=dt.date(2025, 1, 1))
 
 
-def test_fullwidth_digits_are_rejected():
+def test_digits_of_other_scripts_are_rejected():
     value = make_id_number("430121", dt.date(1990, 1, 1), 1)
-    fullwidth = value[:5] + chr(ord(value[5]) + 0xFEE0) + value[6:]
+    arabic_indic = value[:5] + chr(0x0660 + int(value[5])) + value[6:]
     with pytest.raises(IdNumberError):
-        parse_id_number(fullwidth)
+        parse_id_number(arabic_indic)
 
 
 def test_normalize_strips_and_uppercases():
     assert normalize(" 12x ") == "12X"
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@given(value=valid_ids)
+def test_full_width_digits_and_x_are_normalized_before_validation(value):
+    assert parse_id_number(_full_width(value.lower())).value == value
+
+
+@pytest.mark.parametrize(
+    "raw", ["4.30121198003021e+17", "4.30121198003021E+17", "4.30121E+17", "4.3012119800302E17"]
+)
+def test_an_id_number_stored_by_excel_as_a_number_is_refused_not_guessed(raw):
+    with pytest.raises(IdNumberError) as caught:
+        parse_id_number(raw)
+    assert str(caught.value) == "身份证号被Excel存成了数字，请把该列设为文本后重新填写"

@@ -42,6 +42,12 @@ def test_malformed_numbers_are_rejected_with_a_chinese_message(raw):
         parse_mobile(raw)
 
 
-def test_fullwidth_digits_are_rejected():
+def test_digits_of_other_scripts_are_rejected():
     with pytest.raises(PhoneError):
-        parse_mobile("１３８１２３４１２３４")
+        parse_mobile("١٣٨١٢٣٤١٢٣٤")
+
+
+@given(number=mobiles)
+def test_full_width_digits_are_normalized(number):
+    full = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    assert parse_mobile(f"＋８６ {full}") == number

@@ -17,7 +17,7 @@ from freezegun import freeze_time
 
 from bastion.access.scoping import forget_scope, scope_memo, scope_of
 from bastion.access.services import api_token_create
-from bastion.monitoring.models import FollowUp, Observation, TeamMember, TeamTemplateRole
+from bastion.monitoring.models import Alert, FollowUp, Observation, TeamMember, TeamTemplateRole
 from bastion.monitoring.selectors import observations as observation_selectors
 from bastion.monitoring.selectors.followups import today_rows
 from bastion.monitoring.selectors.monitor import monitor_counts
@@ -142,7 +142,12 @@ def test_a_correction_replaces_the_entry_in_the_monitor_counts(county, observati
         now=later,
     )
     after = monitor_counts(user=county.command, now=later)["totals"]
-    assert after["abnormal"] == 0 and after["done"] == 1
+    # the fever alert of the replaced entry stays open until someone resolves it, and an
+    # open alert keeps the person "abnormal" (the today page's rule)
+    assert after["abnormal"] == 1 and after["done"] == 1
+    Alert.objects.filter(observation=observation).update(resolved_at=later)
+    resolved = monitor_counts(user=county.command, now=later + dt.timedelta(seconds=1))["totals"]
+    assert resolved["abnormal"] == 0 and resolved["done"] == 1
 
 
 def test_a_refused_correction_keeps_the_request_transaction_usable(county, observation, in_period):

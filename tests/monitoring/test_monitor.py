@@ -30,14 +30,14 @@ def _local(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 3, day, hour, minute, tzinfo=SHANGHAI)
 
 
-def _register(county, policy, person, at):
+def _register(county, policy, person, at, arrived_on=dt.date(2026, 3, 2)):
     with freeze_time(at):
         return observation_register(
             actor=county.command,
             policy=policy,
             person=person,
             origin="湖北省武汉市" if person.name != "赵大海" else "广东省深圳市",
-            arrived_on=dt.date(2026, 3, 2),
+            arrived_on=min(arrived_on, at.date()),  # never after registration
         )
 
 
@@ -53,7 +53,7 @@ def scene(county, policy, monitoring_users):
     obs = {
         "zhang": _register(county, policy, p["zhang"], _local(2, 8)),
         "li": _register(county, policy, p["li"], _local(4, 23, 50)),
-        "wang": _register(county, policy, p["wang"], _local(5, 0, 30)),
+        "wang": _register(county, policy, p["wang"], _local(5, 0, 30), dt.date(2026, 3, 5)),
         "zhao": _register(county, policy, p["zhao"], _local(3, 9)),
         "chen": _register(county, policy, chen, _local(1, 9)),
         "sun": _register(county, policy, sun, _local(1, 9)),
@@ -104,11 +104,13 @@ def test_county_counts_before_and_at_the_cutoff(scene, county):
 
 def test_new_and_released_follow_the_local_midnight(scene, county):
     late_yesterday = _totals(county.command, _local(4, 23, 55))
-    assert late_yesterday["new"] == 1  # li, 23:50 local on the 4th
+    assert late_yesterday["new"] == 0  # li was registered at 23:50, but her day 1 was the 2nd
     assert late_yesterday["released"] == 1  # sun
     assert late_yesterday["under"] == 4  # zhang, li, zhao, chen (wang not yet registered)
     just_after = _totals(county.command, _local(5, 0, 20))
     assert (just_after["new"], just_after["released"]) == (0, 1)  # chen released 00:10
+    registered = _totals(county.command, _local(5, 0, 40))
+    assert registered["new"] == 1  # wang: registered 00:30, day 1 today
 
 
 def test_town_and_children_counts(scene, county):

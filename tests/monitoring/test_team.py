@@ -84,9 +84,13 @@ def test_members_lose_the_person_when_the_observation_ends(observation, county, 
 def test_a_seat_shows_at_once_even_when_the_user_already_answered_for_the_person(
     observation, county
 ):
-    # The outsider already holds a 包人 assignment on 张建国 (say from an earlier team);
-    # seating her must still show the observation on her very next read of the same user.
-    outsider = county.outsider
+    # A town-A team member already holds a 包人 assignment on 张建国 (say from an earlier
+    # team); seating her must still show the observation on her very next read of the
+    # same user.
+    from bastion.access.roles import Role
+    from tests.conftest import make_user
+
+    outsider = make_user("earlier_member", Role.TEAM_MEMBER, county.town_a)
     Assignment.objects.create(
         user=outsider, kind="person", person=observation.person, path=observation.person.path
     )

@@ -179,7 +179,7 @@ def test_registering_the_same_id_again_merges_and_reports_conflicts(county, api_
     assert Person.objects.filter(name__in=["刘德华", "刘福荣"]).count() == 1
 
 
-def test_merging_into_someone_out_of_scope_reveals_nothing_about_them(county, api_login):
+def test_registering_someone_on_file_out_of_scope_reveals_nothing_about_them(county, api_login):
     zhang = county.people["zhang"]
     response = register(
         api_login(county.outsider),
@@ -193,9 +193,8 @@ def test_merging_into_someone_out_of_scope_reveals_nothing_about_them(county, ap
     )
     assert response.status_code == 201
     body = response.json()
-    assert body["person"] is None and body["created"] is False
-    assert {c["field"] for c in body["conflicts"]} == {"name", "grid"}
-    assert all(set(c) <= {"field", "existing", "incoming"} for c in body["conflicts"])
+    assert body["created"] is True and body["conflicts"] == []  # as for someone new
+    assert body["person"]["name"] == "张三" and body["person"]["grid_code"] == county.grid_b1_1.code
     assert "张建国" not in response.content.decode()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import openpyxl
@@ -46,7 +47,7 @@ def test_job_preview_then_run(county, roster, media):
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PREVIEWED and job.total_rows == 3
     assert report.created == 3 and Person.objects.count() == before
-    assert import_job_error_workbook(job) == ""
+    assert not import_job_error_workbook(job, io.BytesIO())
     import_job_run(actor=county.community, job=job, mode=ImportMode.ALL_OR_NOTHING)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.rows_done == 3
@@ -57,8 +58,9 @@ def test_job_with_errors_has_error_workbook_and_fails_all_or_nothing(county, ros
     roster.append(["坏人", "123", "", county.grid_a1_1.code, "", "", "", ""])
     job = import_job_create(actor=county.community, uploaded_file=_upload(roster), kind="people")
     import_job_preview(actor=county.community, job=job)
-    path = import_job_error_workbook(job)
-    assert path and openpyxl.load_workbook(path).active.max_row == 2
+    workbook = io.BytesIO()
+    assert import_job_error_workbook(job, workbook)
+    assert openpyxl.load_workbook(workbook).active.max_row == 2
     import_job_run(actor=county.community, job=job, mode=ImportMode.ALL_OR_NOTHING)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and not job.report["committed"]

@@ -361,8 +361,8 @@ def test_merge_in_the_same_grid_fills_a_missing_household(county):
 
 def test_importing_a_known_id_number_from_outside_changes_nothing_there(county):
     # 李秀英 lives in town A; the outsider (grid B1-1) uploads her ID number with a
-    # phone, an address and a tag. Her record stays as it is, and the report names
-    # only the differing fields: not her name, not her values.
+    # phone, an address and a tag. Her record stays as it is; the report reads as for
+    # someone new (docs/decisions/0011) and names nothing of hers.
     li = county.people["li"]
     rows = [
         [
@@ -377,12 +377,11 @@ def test_importing_a_known_id_number_from_outside_changes_nothing_there(county):
         ]
     ]
     report = roster_import(actor=county.outsider, source=csv_bytes(rows), filename="r.csv")
-    assert report.committed and report.created == 0
+    assert report.committed and report.created == 1 and report.merged == 0
     li.refresh_from_db()
     assert li.phone_masked == "" and li.address_text == "" and li.region_id == county.grid_a1_1.pk
     assert set(li.tags.values_list("code", flat=True)) == {"elderly_alone"}
-    assert all(c["name"] == "" and "existing" not in c for c in report.conflicts)
-    assert {c["field"] for c in report.conflicts} >= {"name", "grid"}
+    assert report.conflicts == []
     assert AuditEntry.objects.filter(
-        action="merge", object_id=str(li.public_id), changes__refused="out_of_scope"
+        action="merge", object_id=str(li.public_id), reason="registered_elsewhere"
     ).exists()

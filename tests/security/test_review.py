@@ -72,12 +72,12 @@ def test_outsider_registering_a_known_id_number_changes_nothing_there(county, ap
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["person"] is None and body["created"] is False
+    assert body["created"] is True and body["person"]["name"] == "李四"  # as if new
     li = Person.objects.get(pk=li.pk)
     assert (li.phone_index, set(li.tags.values_list("code", flat=True)), li.name) == before
     assert li.address_text == "" and li.region_id == county.grid_a1_1.pk
     entry = AuditEntry.objects.get(action="merge", object_id=str(li.public_id))
-    assert entry.changes["refused"] == "out_of_scope"
+    assert entry.reason == "registered_elsewhere" and entry.path == li.path
     assert "13700001234" not in json.dumps(entry.changes)
 
 

@@ -8,17 +8,21 @@ from the wrapped function's annotations at runtime, and string annotations such 
 import datetime as dt
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access import selectors, services
+from bastion.access.apiauth import bearer_key
 from bastion.access.models import RoleAssignment
 from bastion.access.roles import Perm, Role
 from bastion.access.schemas import (
     AuditEntryOut,
     MeOut,
     NotificationOut,
+    PasswordChangeIn,
     RevealIn,
     RevealOut,
     TokenCreated,
@@ -27,7 +31,9 @@ from bastion.access.schemas import (
 )
 from bastion.access.scoping import scope_of
 from bastion.access.twofactor import totp_required
+from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
+from bastion.core.pagination import PageNumberPagination
 
 router = Router(tags=["access"])
 
@@ -57,8 +63,35 @@ def me(request):
         ],
         "permissions": permissions,
         "totp_required": totp_required(user),
+        "must_change_password": user.must_change_password,
         "unread_notifications": selectors.notification_unread_count(user=user),
     }
+
+
+@router.post("/me/password", response={204: None})
+def me_password(request, payload: PasswordChangeIn):
+    """Change one's own password (required after a manager issued one). Attempts are
+    limited; the change is audited, never the passwords."""
+    from bastion.access.services_users import TooManyAttempts, user_password_change
+
+    try:
+        user_password_change(
+            user=request.auth,
+            old_password=payload.old_password,
+            new_password=payload.new_password,
+            ip_address=client_ip(request),
+        )
+    except TooManyAttempts as exc:
+        raise ApiError(429, "too_many_attempts", _("尝试次数过多，请 15 分钟后再试")) from exc
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise ValidationError({"new_password": exc.messages}) from exc
+        raise
+    if bearer_key(request) is None:  # the web session stays signed in
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(request, request.auth)
+    return Status(204, None)
 
 
 @router.get("/tokens", response=list[TokenOut])
@@ -68,7 +101,17 @@ def token_list(request):
 
 @router.post("/tokens", response={201: TokenCreated})
 def token_create(request, response: HttpResponse, payload: TokenIn):
-    """The key is shown once: `no-store` keeps it out of caches and idempotency records."""
+    """The key is shown once: `no-store` keeps it out of caches and idempotency records.
+
+    Only a signed-in session creates tokens: a request made with a token gets 403, so
+    that a token never outlives the revocation of the one that made it
+    (docs/decisions/0010)."""
+    if bearer_key(request) is not None:
+        raise ApiError(
+            403,
+            "token_cannot_create_tokens",
+            _("API令牌不能用来创建新的令牌，请登录网页在“API令牌”页面创建"),
+        )
     response["Cache-Control"] = "no-store"
     token, key = services.api_token_create(
         actor=request.auth, user=request.auth, name=payload.name, expires_at=payload.expires_at

@@ -10,10 +10,10 @@ No `from __future__ import annotations`: ninja's @paginate reads the annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access import selectors_people as sel
 from bastion.access import services_users as svc
@@ -26,9 +26,11 @@ from bastion.access.schemas_manage import (
     GrantOut,
     ManagedUserDetail,
     ManagedUserOut,
+    PasswordResetOut,
     UserCreatedOut,
     UserCreateIn,
 )
+from bastion.core.pagination import PageNumberPagination
 
 router = Router(tags=["users"])
 
@@ -93,6 +95,16 @@ def user_role_revoke(request, public_id: uuid.UUID, role_public_id: uuid.UUID):
     grant = sel.managed_grant_get(user=actor, target=user, public_id=role_public_id)
     svc.role_withdraw(actor=actor, grant=grant)
     return Status(204, None)
+
+
+@router.post("/users/{public_id}/password", response=PasswordResetOut)
+def user_password_reset(request, response: HttpResponse, public_id: uuid.UUID):
+    """A new one-time password for the user, shown only in this response; she must
+    change it at her next sign-in."""
+    response["Cache-Control"] = "no-store"
+    actor = request.auth
+    user = sel.managed_user_get(user=actor, public_id=public_id)
+    return {"password": svc.user_password_reset(actor=actor, user=user)}
 
 
 @router.post("/users/{public_id}/deactivate", response=ManagedUserDetail)

@@ -97,6 +97,22 @@ def api_user(request):
     return session_user(request)
 
 
+# What a user who must change her password may still call: who am I, and the change.
+PASSWORD_CHANGE_OPEN = ("/api/v1/me", "/api/v1/me/password")
+
+
+def check_password_changed(request, user) -> None:
+    """403 `password_change_required` while the user still has a manager-issued password."""
+    if getattr(user, "must_change_password", False) and request.path not in PASSWORD_CHANGE_OPEN:
+        from bastion.core.apierrors import ApiError
+
+        raise ApiError(
+            403,
+            "password_change_required",
+            _("请先修改管理员发给您的初始密码（POST /api/v1/me/password 或网页“修改密码”）"),
+        )
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer bst_...`; a wrong, revoked or expired token is a 401."""
 
@@ -109,6 +125,7 @@ class TokenAuth(HttpBearer):
         user = token_user(request)
         if user is None:
             raise AuthenticationError(401, _("令牌无效、已撤销或已过期"))
+        check_password_changed(request, user)
         return user
 
 
@@ -129,6 +146,7 @@ class SessionAuth(APIKeyCookie):
             return None
         if _csrf_fails(request):
             raise HttpError(403, _("CSRF 校验失败，请刷新页面后重试"))
+        check_password_changed(request, user)
         return user
 
     def authenticate(self, request, key: str | None):  # pragma: no cover - __call__ decides

@@ -20,6 +20,42 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("用户名")
         self.fields["password"].label = _("密码")
 
+    def get_invalid_login_error(self):
+        from bastion.access.loginlimit import LIMITED_ATTR, login_window_minutes
+
+        if getattr(self.request, LIMITED_ATTR, False):
+            return forms.ValidationError(
+                _("从这个网络地址尝试登录过于频繁，请 %(minutes)d 分钟后再试。"),
+                code="rate_limited",
+                params={"minutes": login_window_minutes()},
+            )
+        return super().get_invalid_login_error()
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("原密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少10个字符，不能全是数字，不能是常见密码。"),
+    )
+    new_password2 = forms.CharField(
+        label=_("再输一遍新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password2") != data.get("new_password1"):
+            self.add_error("new_password2", _("两次输入的新密码不一致"))
+        return data
+
 
 class OtpTokenForm(forms.Form):
     token = forms.CharField(

@@ -39,20 +39,55 @@ _OTP_OPEN_NAMES = ("access:login", "access:logout", "access:otp_setup", "access:
 _OTP_OPEN_PREFIXES = ("/api/", "/static/", "/i18n/")
 
 
-class OtpRequiredMiddleware:
-    """Until a TOTP user enters a code, every page sends them to verify (or to setup)."""
+class _GateMiddleware:
+    """Sends a signed-in user who must first do something to the page where she does it;
+    `open_names` are the pages she may still open (plus the API, static files, i18n)."""
+
+    open_names: tuple[str, ...] = ()
 
     def __init__(self, get_response):
         self.get_response = get_response
 
-    @staticmethod
-    def _is_open(path: str) -> bool:
+    def _is_open(self, path: str) -> bool:
         if path.startswith(_OTP_OPEN_PREFIXES):
             return True
-        return path in {reverse(name) for name in _OTP_OPEN_NAMES}
+        return path in {reverse(name) for name in self.open_names}
+
+    def target(self, request) -> str | None:
+        """The URL name to send the user to, or None when she may go on."""
+        raise NotImplementedError
 
     def __call__(self, request):
-        if session_needs_otp(request) and not self._is_open(request.path):
-            name = "access:otp_verify" if confirmed_device(request.user) else "access:otp_setup"
+        name = self.target(request)
+        if name is not None and not self._is_open(request.path):
             return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class OtpRequiredMiddleware(_GateMiddleware):
+    """Until a TOTP user enters a code, every page sends them to verify (or to setup)."""
+
+    open_names = _OTP_OPEN_NAMES
+
+    def target(self, request) -> str | None:
+        if not session_needs_otp(request):
+            return None
+        return "access:otp_verify" if confirmed_device(request.user) else "access:otp_setup"
+
+
+class PasswordChangeRequiredMiddleware(_GateMiddleware):
+    """A user signed in with a password a manager issued goes to "修改密码" first (the API
+    answers 403 "password_change_required" itself, see apiauth)."""
+
+    open_names = (
+        "access:password_change",
+        "access:logout",
+        "access:otp_setup",
+        "access:otp_verify",
+    )
+
+    def target(self, request) -> str | None:
+        user = request.user
+        if user.is_authenticated and getattr(user, "must_change_password", False):
+            return "access:password_change"
+        return None

@@ -17,6 +17,9 @@ class User(PublicIdModel, AbstractUser):
     """A person who logs in. Roles come from RoleAssignment, not from Django groups."""
 
     full_name = models.CharField(max_length=60, blank=True, default="")
+    # Set when a manager issues the password (a new account, a reset): the user must
+    # choose her own before doing anything else (PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -110,8 +113,12 @@ class Notification(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)  # in the default language (Chinese)
     body = models.TextField(blank=True, default="")
+    # The untranslated message behind title/body (core.i18n.Msg), shown in the
+    # reader's language; empty for texts given as plain strings.
+    title_message = models.JSONField(default=dict, blank=True)
+    body_message = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=300, blank=True, default="")
     level = models.CharField(max_length=10, default="info")
     read_at = models.DateTimeField(null=True, blank=True)
@@ -120,3 +127,15 @@ class Notification(PublicIdModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    @property
+    def display_title(self) -> str:
+        from bastion.core.i18n import render_stored
+
+        return render_stored(self.title_message, self.title)[:200]
+
+    @property
+    def display_body(self) -> str:
+        from bastion.core.i18n import render_stored
+
+        return render_stored(self.body_message, self.body)

@@ -25,6 +25,7 @@ class MeOut(Schema):
     roles: list[RoleOut]
     permissions: list[str]
     totp_required: bool
+    must_change_password: bool
     unread_notifications: int
 
 
@@ -48,14 +49,27 @@ class TokenCreated(Schema):
     key: str = Field(..., description="The raw key, shown only in this response.")
 
 
+class PasswordChangeIn(Schema):
+    old_password: str
+    new_password: str
+
+
 class NotificationOut(Schema):
     public_id: uuid.UUID
     created_at: dt.datetime
-    title: str
+    title: str  # in the caller's language (Accept-Language)
     body: str
     link: str
     level: str
     read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.display_title
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.display_body
 
 
 class AuditEntryOut(Schema):

@@ -113,3 +113,7 @@ class AssignmentIn(Schema):
     region_code: str | None = Field(None, max_length=15, description="For kind=grid.")
     household: uuid.UUID | None = Field(None, description="For kind=household.")
     person: uuid.UUID | None = Field(None, description="For kind=person.")
+
+
+class PasswordResetOut(Schema):
+    password: str = Field(..., description="The new one-time password, shown only here.")

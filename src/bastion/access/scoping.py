@@ -37,7 +37,7 @@ class UserScope:
     roles: frozenset[str] = frozenset()
 
 
-def _collapse(paths: list[str]) -> list[str]:
+def collapse_paths(paths: list[str]) -> list[str]:
     """Drop paths covered by a shorter prefix in the list."""
     kept: list[str] = []
     for p in sorted(set(paths)):
@@ -71,8 +71,8 @@ def scope_of(user) -> UserScope:
                     org_paths.setdefault(perm, []).append(org_path)
         scope = UserScope(
             superuser=False,
-            paths={k: _collapse(v) for k, v in paths.items()},
-            org_paths={k: _collapse(v) for k, v in org_paths.items()},
+            paths={k: collapse_paths(v) for k, v in paths.items()},
+            org_paths={k: collapse_paths(v) for k, v in org_paths.items()},
             perms=frozenset(perms),
             roles=frozenset(roles),
         )
@@ -174,7 +174,7 @@ def restrict_regions(qs: QuerySet, user, perm: str = Perm.REGION_VIEW) -> QueryS
     if paths is None:
         return qs
     scope = scope_of(user)
-    prefixes = _collapse(paths + (scope.assigned_grid_paths if perm in scope.perms else []))
+    prefixes = collapse_paths(paths + (scope.assigned_grid_paths if perm in scope.perms else []))
     ancestors = {p[: i + 1] for p in prefixes for i, ch in enumerate(p) if ch == "/"}
     return qs.filter(_prefix_q("path", prefixes) | Q(path__in=ancestors))
 

@@ -28,6 +28,7 @@ from bastion.access.models import (
 from bastion.access.roles import Perm, Role
 from bastion.access.scoping import forget_scope
 from bastion.core.audit import Action, audit_record
+from bastion.core.i18n import Msg, source_text
 from bastion.geo.models import Household, Level, Region
 from bastion.people.identity import reveal_id_number, reveal_phone
 from bastion.people.models import Person
@@ -181,6 +182,16 @@ def assignment_delete(*, actor, assignment: Assignment) -> None:
     )
 
 
+def assignments_follow_person(*, actor, person: Person) -> int:
+    """包人 assignments carry the person's region path (for the managers who see them):
+    keep it in step when the person moves (people.services.person_relocated)."""
+    return (
+        Assignment.objects.filter(kind=AssignmentKind.PERSON, person=person)
+        .exclude(path=person.path)
+        .update(path=person.path)
+    )
+
+
 # --- API tokens -------------------------------------------------------------------
 
 
@@ -266,13 +277,24 @@ def pii_reveal(
 
 
 def notify(
-    *, recipient: User, title: str, body: str = "", link: str = "", level: str = "info"
+    *,
+    recipient: User,
+    title: str | Msg,
+    body: str | Msg = "",
+    link: str = "",
+    level: str = "info",
 ) -> Notification:
-    """Put a message in the recipient's inbox; copy it by email when email is configured."""
+    """Put a message in the recipient's inbox; copy it by email when email is configured.
+
+    Give `title` / `body` as a `core.i18n.Msg` so that each reader sees them in her own
+    language (a plain string is shown as written).
+    """
     notification = Notification(
         recipient=recipient,
-        title=title[:200],
-        body=body,
+        title=source_text(title)[:200],
+        body=source_text(body),
+        title_message=title.as_json() if isinstance(title, Msg) else {},
+        body_message=body.as_json() if isinstance(body, Msg) else {},
         link=link,
         level=level if level in NOTIFICATION_LEVELS else "info",
     )

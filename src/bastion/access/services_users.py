@@ -162,7 +162,14 @@ def user_create(
             raise ValidationError({"role": [_("请选择角色")]})
         # The new user has no pk yet; a sentinel keeps the self-check from matching.
         _check_grant(actor=actor, user=User(pk=-1), role=role, region=region)
-    user = User(username=username, full_name=full_name, email=email, is_active=True)
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        is_active=True,
+        # a password someone else chose is for the first sign-in only
+        must_change_password=getattr(actor, "is_authenticated", False),
+    )
     generated = password is None or password == ""
     raw = generate_password() if generated else password
     if not generated:
@@ -232,6 +239,77 @@ def _user_set_active(*, actor, user: User, active: bool) -> User:
         )
     forget_scope(user)
     return user
+
+
+def user_password_reset(*, actor, user: User) -> str:
+    """Give `user` a new one-time password (returned once), to be changed at her next
+    sign-in; only a manager who could withdraw all her grants may. Audited."""
+    path = _check_manage_all_grants(actor=actor, user=user)
+    if user.pk == getattr(actor, "pk", None):
+        raise ValidationError(_("请在“修改密码”页面修改自己的密码"))
+    raw = generate_password()
+    _password_save(user, raw, by_manager=True, actor=actor, path=path)
+    return raw
+
+
+def _password_save(
+    user: User, raw: str, *, by_manager: bool, actor, path: str, ip_address: str | None = None
+) -> None:
+    """Set the password (a manager's is for one sign-in only) and audit the fact."""
+    with transaction.atomic():
+        user.set_password(raw)
+        user.must_change_password = by_manager
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=user,
+            object_repr=user.username,
+            path=path,
+            changes={"password": "reset" if by_manager else "changed"},
+            ip_address=ip_address,
+        )
+
+
+PASSWORD_ATTEMPTS = 5  # per user and PASSWORD_ATTEMPT_WINDOW, right or wrong
+PASSWORD_ATTEMPT_WINDOW = 15 * 60
+
+
+class TooManyAttempts(Exception):
+    """The user tried to change her password too often; wait and try again."""
+
+
+def user_password_change(
+    *, user: User, old_password: str, new_password: str, ip_address: str | None = None
+) -> User:
+    """The user sets her own password: the current one must be right (attempts are
+    limited), the new one must pass the password rules and differ from it. Audited
+    (never the passwords)."""
+    from bastion.core.ratelimit import rate_limit_hit
+
+    if rate_limit_hit(
+        "password_change",
+        str(user.pk),
+        limit=PASSWORD_ATTEMPTS,
+        window_seconds=PASSWORD_ATTEMPT_WINDOW,
+    ):
+        raise TooManyAttempts
+    if not user.check_password(old_password or ""):
+        raise ValidationError({"old_password": [_("原密码不正确")]})
+    if new_password == old_password:
+        raise ValidationError({"new_password": [_("新密码不能与原密码相同")]})
+    validate_password(new_password, user)
+    _password_save(
+        user, new_password, by_manager=False, actor=user, path=_home_path(user),
+        ip_address=ip_address,
+    )  # fmt: skip
+    return user
+
+
+def _home_path(user: User) -> str:
+    from bastion.access.auth_events import home_path
+
+    return home_path(user)
 
 
 def user_deactivate(*, actor, user: User) -> User:

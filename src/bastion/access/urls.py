@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("otp/verify/", views.otp_verify, name="otp_verify"),
+    path("password/", views.password_change, name="password_change"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("inbox/<uuid:public_id>/read/", views.notification_read, name="notification_read"),

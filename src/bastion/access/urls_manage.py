@@ -28,6 +28,7 @@ urlpatterns = [
         {"action": "reactivate"},
         name="manage_user_reactivate",
     ),
+    path("manage/users/<uuid:public_id>/password/", v.user_password, name="manage_user_password"),
     path("manage/assignments/new/", v.assignment_add, name="manage_assignment_add"),
     path(
         "manage/assignments/<uuid:public_id>/remove/",

@@ -26,6 +26,7 @@ from bastion.access.forms import (
     AuditFilterForm,
     LoginForm,
     OtpTokenForm,
+    PasswordChangeForm,
     RevealForm,
     TokenCreateForm,
 )
@@ -62,6 +63,13 @@ class LoginView(auth_views.LoginView):
     template_name = "access/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="rate_limited"):
+            response.status_code = 429
+            response["Retry-After"] = str(settings.BASTION_LOGIN_WINDOW_SECONDS)
+        return response
 
     def get_success_url(self):
         url = super().get_success_url()
@@ -150,6 +158,48 @@ def otp_verify(request):
         )
         form.add_error("token", _token_error(device))
     return render(request, "access/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+# --- Own password -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Change one's own password (required after a manager issued one)."""
+    from django.contrib.auth import update_session_auth_hash
+
+    from bastion.access.services_users import TooManyAttempts, user_password_change
+
+    form = PasswordChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                user_password_change(
+                    user=request.user,
+                    old_password=form.cleaned_data["old_password"],
+                    new_password=form.cleaned_data["new_password1"],
+                    ip_address=client_ip(request),
+                )
+            except TooManyAttempts:
+                form.add_error(None, _("尝试次数过多，请 15 分钟后再试"))
+                status = 429
+            except ValidationError as exc:  # the password rules' messages have no field
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                for name, texts in errors.items():
+                    form.add_error(
+                        "old_password" if name == "old_password" else "new_password1", texts
+                    )
+            else:
+                update_session_auth_hash(request, request.user)  # stay signed in
+                messages.success(request, _("密码已修改"))
+                return redirect(settings.LOGIN_REDIRECT_URL)
+    context = {"form": form, "required": request.user.must_change_password}
+    response = render(request, "access/password_change.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Inbox ------------------------------------------------------------------------------

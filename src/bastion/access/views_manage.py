@@ -171,6 +171,32 @@ def user_active(request, public_id, action: str):
     return render(request, "access/manage/user_active.html", context, status=422 if error else 200)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_password(request, public_id):
+    """Confirm, then issue a new one-time password (shown once; changed at next sign-in)."""
+    manager = request.user
+    target = sel.managed_user_get(user=manager, public_id=public_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            password = svc.user_password_reset(actor=manager, user=target)
+        except ValidationError as exc:
+            error = _error_text(exc)
+        else:
+            response = render(
+                request,
+                "access/manage/user_created.html",
+                {"created": target, "password": password, "reset": True},
+            )
+            response["Cache-Control"] = "no-store"  # the password is shown once
+            return response
+    context = {"target": target, "error": error}
+    return render(
+        request, "access/manage/user_password.html", context, status=422 if error else 200
+    )
+
+
 # --- Responsibility assignments ---------------------------------------------------------
 
 

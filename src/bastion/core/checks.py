@@ -134,3 +134,43 @@ def check_task_queue(app_configs=None, **kwargs) -> list:
             )
         ]
     return []
+
+
+_PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def _default_cache_is_per_process() -> bool:
+    backend = (getattr(settings, "CACHES", {}).get("default") or {}).get("BACKEND", "")
+    return backend in _PER_PROCESS_CACHES
+
+
+@register(TAG, Tags.security, deploy=True)
+def check_shared_limits(app_configs=None, **kwargs) -> list:
+    """Rate limits and login lockouts must be counted where every worker sees them."""
+    from bastion.core.ratelimit import shared_store
+
+    warnings = []
+    handler = getattr(settings, "AXES_HANDLER", "") or "axes.handlers.database"
+    if ".cache." in handler and _default_cache_is_per_process():
+        warnings.append(
+            Warning(
+                "login lockouts are counted per process: AXES_HANDLER uses the cache and "
+                "the default cache lives in each worker's memory",
+                hint="Use axes.handlers.database.AxesDatabaseHandler (the default), or a "
+                "shared cache (Redis).",
+                id="bastion.W010",
+            )
+        )
+    if shared_store() == "redis" and _default_cache_is_per_process():
+        warnings.append(
+            Warning(
+                "rate limits are counted per process: REDIS_URL is set, so core.ratelimit "
+                "counts in the default cache, which lives in each worker's memory",
+                hint="Point CACHES['default'] at Redis (as settings.py does with REDIS_URL).",
+                id="bastion.W011",
+            )
+        )
+    return warnings

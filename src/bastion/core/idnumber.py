@@ -7,6 +7,8 @@ Layout: 6-digit division code, 8-digit birth date (YYYYMMDD), 3-digit sequence
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -33,14 +35,21 @@ def check_char(first17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
+# What an ID number typed into a numeric Excel cell becomes: 15 significant digits at
+# most, shown in scientific notation. The last digits are lost; never guess them.
+_EXCEL_NUMBER = re.compile(r"\d(?:\.\d+)?E\+?\d+")
+
+
 def normalize(raw: str) -> str:
-    """Strip spaces (including full-width ones) and upper-case a trailing x."""
-    return raw.strip().replace(" ", "").replace("\u3000", "").upper()
+    """NFKC (full-width digits and letters become ASCII), spaces removed, x upper-cased."""
+    return unicodedata.normalize("NFKC", raw).strip().replace(" ", "").upper()
 
 
 def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
     """Validate and decode an ID number, raising IdNumberError with a user-facing reason."""
     value = normalize(raw)
+    if _EXCEL_NUMBER.fullmatch(value):
+        raise IdNumberError(_("身份证号被Excel存成了数字，请把该列设为文本后重新填写"))
     if len(value) != 18:
         raise IdNumberError(_("身份证号应为18位，实际为%(n)d位") % {"n": len(value)})
     if not value[:17].isdigit() or not value[:17].isascii():

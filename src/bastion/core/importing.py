@@ -30,6 +30,7 @@ class ImportReport:
     )  # existing value kept vs file value (masked)
     preview: list[dict] = field(default_factory=list)  # first rows with their action, masked
     mode: str = ""  # ImportMode of the run
+    notes: list[str] = field(default_factory=list)  # rows skipped on purpose (totals rows)
 
     MAX_ERRORS_KEPT = 1000
 
@@ -58,4 +59,19 @@ class ImportReport:
             "conflicts": self.conflicts,
             "preview": self.preview,
             "mode": self.mode,
+            "notes": self.notes,
         }
+
+    def skip_totals_row(self, row: int) -> None:
+        """Note a totals row (合计/总计/小计) that was left out: not a person, not an error."""
+        from django.utils.translation import gettext as _
+
+        if len(self.notes) < self.MAX_ERRORS_KEPT:
+            self.notes.append(_("第%(row)d行是合计行，已跳过") % {"row": row})
+
+
+def nothing_to_import_message() -> str:
+    """The file error of a file with a header and no data rows."""
+    from django.utils.translation import gettext as _
+
+    return _("文件中只有表头，没有可导入的数据行")

@@ -38,7 +38,7 @@ class Indicator:
     name_en: str
     unit_zh: str
     unit_en: str
-    description: str
+    description: Any  # a lazy Chinese msgid (gettext_lazy): shown in the reader's language
     records: RecordsFn
     # Optional faster count; defaults to records(...).count().
     count_fn: Callable[[Scope, dt.datetime], int] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -15,8 +16,8 @@ class PhoneError(ValueError):
 
 
 def parse_mobile(raw: str) -> str:
-    """Return the 11-digit mobile number or raise PhoneError."""
-    value = raw.strip().translate(_SEPARATORS)
+    """Return the 11-digit mobile number or raise PhoneError (full-width digits accepted)."""
+    value = unicodedata.normalize("NFKC", raw).strip().translate(_SEPARATORS)
     if value.startswith("+86"):
         value = value[3:]
     elif value.startswith("0086"):

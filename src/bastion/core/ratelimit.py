@@ -70,10 +70,14 @@ def rate_limit_hit(bucket: str, key: str, *, limit: int, window_seconds: int) ->
     return count > limit
 
 
-def rate_counters_prune(*, older_than_seconds: int = 86400) -> int:
-    """Delete database counters of windows that ended long ago; returns how many."""
+def rate_counters_prune(*, older_than_seconds: int = 86400, dry_run: bool = False) -> int:
+    """Delete database counters of windows that ended long ago; returns how many
+    (with `dry_run`, how many would go)."""
     from bastion.core.models import RateCounter
 
     cutoff = int(time.time()) - older_than_seconds
-    deleted, _ = RateCounter.objects.filter(window_start__lt=cutoff).delete()
+    old = RateCounter.objects.filter(window_start__lt=cutoff)
+    if dry_run:
+        return old.count()
+    deleted, _ = old.delete()
     return deleted

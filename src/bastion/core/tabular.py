@@ -158,13 +158,22 @@ def _openpyxl_rows(stream: IO[bytes], sheet: str | None) -> Iterator[tuple[int, 
         workbook.close()
 
 
+# Excel keeps 15 significant digits. A number this large typed into a cell (an ID number
+# in a column not formatted as text) has lost its last digits: it is read in scientific
+# form, so that no importer mistakes the rounded digits for the real ones.
+EXACT_NUMBER_LIMIT = 10**15
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if type(value) is str:
         return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if abs(value) >= EXACT_NUMBER_LIMIT:
+            return f"{float(value):.15g}"  # always with an exponent at this size
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
     if isinstance(value, dt.date):
@@ -173,6 +182,20 @@ def _cell_text(value: object) -> str:
 
 
 HEADER_SEARCH_ROWS = 10
+TOTALS_WORDS = frozenset({"合计", "总计", "小计"})
+_TOTALS_STRIP = str.maketrans("", "", " \u3000:：")
+
+
+def is_totals_row(cells: list) -> bool:
+    """Does the row's first non-empty cell say 合计, 总计 or 小计 (a sum line, not a record)?"""
+    for value in cells:
+        if value is None or value == "":
+            continue
+        text = value if type(value) is str else _cell_text(value)
+        if not text.strip():
+            continue
+        return text.translate(_TOTALS_STRIP) in TOTALS_WORDS
+    return False
 
 
 def extract(row: list, indexes: list[int]) -> list[str] | None:
@@ -193,6 +216,7 @@ class Table:
         self.header_row = 0
         self.positions: dict[str, int] = {}
         self.labels: dict[str, str] = {}
+        self.totals_rows: list[int] = []
         skipped: list[int] = []
         for number, row in rows:
             texts = [_cell_text(v) for v in row]
@@ -237,9 +261,15 @@ class Table:
             )
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number, texts of the mapped columns in `positions` order) for non-empty rows."""
+        """(row number, texts of the mapped columns in `positions` order) for non-empty rows.
+
+        Totals rows (合计/总计/小计) are left out and their numbers kept in `totals_rows`.
+        """
         indexes = list(self.positions.values())
         for number, row in self._rows:
+            if is_totals_row(row):
+                self.totals_rows.append(number)
+                continue
             texts = extract(row, indexes)
             if texts is not None:
                 yield number, texts
@@ -247,6 +277,12 @@ class Table:
     def raw_rows(self) -> Iterator[tuple[int, list]]:
         """(row number, cells as read): pass each through `extract(cells, self.indexes)`."""
         return self._rows
+
+    def close(self) -> None:
+        """Stop reading (before the stream under the table is closed or rewound)."""
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()
 
     @property
     def indexes(self) -> list[int]:
@@ -274,7 +310,15 @@ def open_table(
         return Table(_xlsx_rows(stream, sheet), columns)
     if sheet:
         raise TableError(_("CSV文件没有工作表，不能指定工作表“%(sheet)s”") % {"sheet": sheet})
-    return Table(enumerate(_csv_rows(stream), start=1), columns)
+    return Table(_numbered(_csv_rows(stream)), columns)
+
+
+def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells); closing it closes the reader (which lets go of the stream)."""
+    try:
+        yield from enumerate(rows, start=1)
+    finally:
+        rows.close()  # type: ignore[attr-defined]
 
 
 def read_table(
@@ -283,36 +327,128 @@ def read_table(
     filename: str,
     columns: list[Column],
     sheet: str | None = None,
+    totals_rows: list[int] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row_number, {column key: text}) for each non-empty data row.
 
+    Totals rows (合计/总计/小计) are not yielded; their numbers go to `totals_rows`.
     Raises TableError for an unreadable file, a missing or empty header, a duplicated
     or missing required column.
     """
     stream: IO[bytes] = open(source, "rb") if isinstance(source, (str, Path)) else source  # noqa: SIM115
+    table = None
     try:
         table = open_table(stream, filename=filename, columns=columns, sheet=sheet)
         keys = table.keys
         for number, texts in table.rows():
+            if totals_rows is not None:
+                totals_rows.extend(table.totals_rows)
+            table.totals_rows.clear()
             yield number, dict(zip(keys, texts, strict=True))
+        if totals_rows is not None:
+            totals_rows.extend(table.totals_rows)
     finally:
+        if table is not None:
+            table.close()
         if isinstance(source, (str, Path)):
             stream.close()
 
 
+MASKED_KEYS = {"id_number": "id", "phone": "phone"}
+
+
+def _masked(values: dict[str, str]) -> dict[str, str]:
+    from bastion.core.masking import mask_id_number, mask_phone
+
+    out = dict(values)
+    if out.get("id_number"):
+        out["id_number"] = mask_id_number(out["id_number"])
+    if out.get("phone"):
+        out["phone"] = mask_phone(out["phone"])
+    return out
+
+
 def write_error_workbook(
-    target: str | Path | IO[bytes],
+    target,
     *,
     columns: list[Column],
     rows: Iterable[tuple[int, dict[str, str], list[RowError]]],
+    masked: bool = True,
 ) -> None:
-    """Write an .xlsx listing each rejected row: its number, its values, and the reasons."""
+    """Write an .xlsx listing each rejected row: its number, its values, and the reasons.
+
+    ID and phone numbers are masked unless `masked=False` (callers check the permission
+    and audit). Every value is written as a text cell, so a value such as
+    "=HYPERLINK(...)" from the uploaded file never becomes a formula in the workbook
+    handed back to the user. A `SealedErrorRows` target keeps the rows, encrypted, for a
+    workbook made later.
+    """
+    if isinstance(target, SealedErrorRows):
+        target.write(columns=columns, rows=rows)
+        return
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(_("错误行"))
-    sheet.append([_("行号"), *[c.label for c in columns], _("错误原因")])
+
+    def text(value: object) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.data_type = "s"
+        return cell
+
+    sheet.append([text(_("行号")), *[text(c.label) for c in columns], text(_("错误原因"))])
     for number, values, errors in rows:
+        shown = _masked(values) if masked else values
         reasons = "；".join(f"{e.column}: {e.message}" for e in errors)
-        sheet.append([number, *[values.get(c.key, "") for c in columns], reasons])
+        sheet.append([number, *[text(shown.get(c.key, "")) for c in columns], text(reasons)])
     workbook.save(target)
+
+
+class SealedErrorRows:
+    """The rejected rows of an import kept on disk until the user downloads them: one
+    Fernet token per line (the rows hold ID and phone numbers), file mode 0600."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def write(
+        self, *, columns: list[Column], rows: Iterable[tuple[int, dict[str, str], list[RowError]]]
+    ) -> None:
+        import json
+        import os
+
+        from bastion.core import crypto
+
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            head = [[c.key, c.label] for c in columns]
+            out.write(crypto.encrypt(json.dumps(head)) + "\n")
+            for number, values, errors in rows:
+                line = [number, values, [[e.column, e.message] for e in errors]]
+                out.write(crypto.encrypt(json.dumps(line, ensure_ascii=False)) + "\n")
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def read(self) -> tuple[list[Column], Iterator[tuple[int, dict[str, str], list[RowError]]]]:
+        """(columns, rows) as written."""
+        import json
+
+        from bastion.core import crypto
+
+        handle = self.path.open(encoding="ascii")
+        columns = [Column(k, label) for k, label in json.loads(crypto.decrypt(handle.readline()))]
+
+        def rows():
+            with handle:
+                for line in handle:
+                    number, values, errors = json.loads(crypto.decrypt(line.strip()))
+                    yield number, values, [RowError(number, c, m) for c, m in errors]
+
+        return columns, rows()
+
+    def to_workbook(self, target, *, masked: bool = True) -> None:
+        columns, rows = self.read()
+        write_error_workbook(target, columns=columns, rows=rows, masked=masked)

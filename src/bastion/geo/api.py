@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path, has_perm, region_paths
 from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
 from bastion.core.importing import ImportMode
+from bastion.core.pagination import PageNumberPagination
 from bastion.geo.importing import regions_import
 from bastion.geo.importrows import parse_level
 from bastion.geo.schemas import (

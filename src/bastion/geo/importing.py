@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path, restrict_regions
 from bastion.core.audit import Action, audit_record
-from bastion.core.importing import ImportMode, ImportReport
+from bastion.core.importing import ImportMode, ImportReport, nothing_to_import_message
 from bastion.core.tabular import TableError, read_table
 from bastion.geo.importrows import (
     _LOOKUP_CHUNK,
@@ -199,17 +199,22 @@ def regions_import(
     actor's REGION_IMPORT scope are rejected; `actor=None` is the command line.
     """
     report = ImportReport(dry_run=dry_run)
+    totals: list[int] = []
     try:
         rows = [
             _parse_row(number, values)
-            for number, values in read_table(source, filename=filename, columns=COLUMNS)
+            for number, values in read_table(
+                source, filename=filename, columns=COLUMNS, totals_rows=totals
+            )
         ]
     except TableError as exc:
         report.file_error = str(exc)
         return report
+    for number in totals:
+        report.skip_totals_row(number)
     report.rows_read = len(rows)
     if not rows:
-        report.file_error = _("文件中没有数据行")
+        report.file_error = nothing_to_import_message()
         return report
 
     by_code: dict[str, _Row] = {}  # the first row of each code, rejected or not

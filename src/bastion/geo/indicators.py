@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy
 
 from bastion.core.indicators import Indicator, Scope
 from bastion.geo.models import Household, Level, Region
@@ -39,7 +40,7 @@ INDICATORS = [
         name_en="Regions",
         unit_zh="个",
         unit_en="regions",
-        description="Regions of the administrative tree in scope, by level.",
+        description=gettext_lazy("权限范围内行政区划树的区划数，按级别分列。"),
         records=regions,
         breakdown=regions_by_level,
         tags=("geo",),
@@ -50,7 +51,7 @@ INDICATORS = [
         name_en="Grids",
         unit_zh="个",
         unit_en="grids",
-        description="Grids (the smallest units of responsibility) in scope.",
+        description=gettext_lazy("权限范围内的网格数（最小的责任单元）。"),
         records=grids,
         tags=("geo",),
     ),
@@ -60,7 +61,7 @@ INDICATORS = [
         name_en="Households",
         unit_zh="户",
         unit_en="households",
-        description="Households registered in the grids in scope.",
+        description=gettext_lazy("权限范围内各网格登记的户数。"),
         records=households,
         tags=("geo",),
     ),

@@ -15,9 +15,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from bastion.access.roles import Role
+from bastion.core.i18n import Msg
 from bastion.geo.models import Region
 from bastion.people.models import Person
 
@@ -203,7 +204,7 @@ def seed_monitoring(*, rng: random.Random, county: Region, users, now: dt.dateti
             observation=missed_one,
             kind="missed",
             local_date=today - dt.timedelta(days=1),
-            detail=_("应随访1次，实际0次"),
+            detail=Msg(gettext_noop("应随访%(expected)d次，实际%(done)d次"), expected=1, done=0),
             now=now,
         )
     _alerts_and_services(
@@ -215,7 +216,49 @@ def seed_monitoring(*, rng: random.Random, county: Region, users, now: dt.dateti
         create=service_request_create,
         assign=service_request_assign,
     )
+    _returnee_on_file_elsewhere(
+        rng=rng, county=county, town=town, grid_worker=by_name.get("grid"), policy=policy, now=now
+    )
     return logins
+
+
+def _returnee_on_file_elsewhere(*, rng, county, town, grid_worker, policy, now) -> None:
+    """A returnee now living in the demo grid worker's grid, on file in another town: her
+    registration becomes a provisional record (docs/decisions/0011) that the county
+    command finds under 人员 › 重复登记待核实."""
+    from bastion.monitoring.services.observations import observation_register
+    from bastion.people.identity import reveal_id_number
+    from bastion.people.services import PersonInput
+
+    if grid_worker is None:
+        return
+    grid = Region.objects.filter(
+        level="grid", path__in=grid_worker.roles.values_list("region_path", flat=True)
+    ).first()
+    elsewhere = (
+        Person.objects.filter(path__startswith=county.path, birth_date__lte=dt.date(2004, 1, 1))
+        .exclude(path__startswith=town.path)
+        .order_by("id")
+        .first()
+    )
+    if grid is None or elsewhere is None:
+        return
+    household = grid.households.order_by("id").first()
+    observation_register(
+        actor=grid_worker,
+        policy=policy,
+        origin="湖北省武汉市",
+        arrived_on=timezone.localdate(now) - dt.timedelta(days=2),
+        transport="train",
+        transport_number=rng.choice(TRAINS),
+        person_data=PersonInput(  # back with her parents' household
+            name=elsewhere.name,
+            id_number=reveal_id_number(elsewhere),
+            grid=grid,
+            household_label=household.label if household else "",
+            relation_to_head="子女" if household else "",
+        ),
+    )
 
 
 def _grid_cadre(observation):

@@ -147,6 +147,12 @@ class ListUploadForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("（按文件中的网格列）"),
     )
+    default_origin = forms.CharField(
+        label=gettext_lazy("默认来源地"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("文件中没有“来源地”列或该列为空的行，使用这个来源地。"),
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from bastion.core.indicators import Indicator, Scope
 from bastion.monitoring.selectors.monitor import monitor_counts, monitor_records
@@ -33,7 +34,7 @@ def _count(key: str):
 def under_observation_by_category(scope: Scope, as_of: dt.datetime) -> list[tuple[str, str, int]]:
     """(policy category, its name, people under observation) for every policy."""
     counts = monitor_counts(user=scope.user, region_path=scope.region_path, now=as_of)
-    return [(p.category, p.name_zh, c["under"]) for p, c in counts["by_category"]]
+    return [(p.category, p.display_name, c["under"]) for p, c in counts["by_category"]]
 
 
 _DEFS = [
@@ -44,7 +45,7 @@ _DEFS = [
         "People under observation",
         "人",
         "people",
-        "People under home observation at the moment (by category).",
+        gettext_lazy("此刻正在居家观察的人数（按类别分列）。"),
     ),
     (
         "new",
@@ -53,7 +54,7 @@ _DEFS = [
         "New observations today",
         "人",
         "people",
-        "Observations registered today (local day of the as-of time).",
+        gettext_lazy("观察期第1天是今天的观察人数（按统计时刻的当地日期）。"),
     ),
     (
         "released",
@@ -62,7 +63,7 @@ _DEFS = [
         "Released today",
         "人",
         "people",
-        "Observations released today.",
+        gettext_lazy("今天解除观察的人数。"),
     ),
     (
         "due",
@@ -71,7 +72,7 @@ _DEFS = [
         "Follow-ups due today",
         "人",
         "people",
-        "People whose follow-ups today are still open before the cut-off hour.",
+        gettext_lazy("今天的随访尚未完成、还没到截止时刻的人数。"),
     ),
     (
         "done",
@@ -80,7 +81,7 @@ _DEFS = [
         "Follow-ups done today",
         "人",
         "people",
-        "People whose follow-ups today are all recorded.",
+        gettext_lazy("今天的随访已全部记录的人数。"),
     ),
     (
         "overdue",
@@ -89,7 +90,7 @@ _DEFS = [
         "Follow-ups overdue today",
         "人",
         "people",
-        "People whose follow-ups today are still open after the cut-off hour.",
+        gettext_lazy("过了截止时刻、今天的随访仍未完成的人数。"),
     ),
     (
         "abnormal",
@@ -98,7 +99,7 @@ _DEFS = [
         "Abnormal today",
         "人",
         "people",
-        "People under observation with a fever or symptom recorded today.",
+        gettext_lazy("今天记录了发热或症状、或仍有未处置预警的观察人数。"),
     ),
     (
         "fever_alerts",
@@ -107,7 +108,7 @@ _DEFS = [
         "Open fever alerts",
         "条",
         "alerts",
-        "Fever alerts not yet resolved.",
+        gettext_lazy("尚未处置的发热预警条数。"),
     ),
     (
         "services",
@@ -116,7 +117,7 @@ _DEFS = [
         "Open home-service requests",
         "条",
         "requests",
-        "Home-service requests not yet done or cancelled.",
+        gettext_lazy("尚未完成或取消的居家服务请求条数。"),
     ),
 ]
 

@@ -8,23 +8,37 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path, region_paths
 from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
+from bastion.core.pagination import PageNumberPagination
 from bastion.geo.models import Region
 from bastion.geo.selectors import household_get, region_get
 from bastion.people.schemas import (
+    DuplicateMergeIn,
+    DuplicateOut,
     PersonIn,
     PersonOut,
     PersonPatchIn,
     PersonRegisterOut,
     PersonSearchIn,
 )
-from bastion.people.selectors import looks_like_identifier, person_get, person_list
-from bastion.people.services import PersonInput, person_register, person_update
+from bastion.people.selectors import (
+    duplicate_get,
+    duplicate_list,
+    looks_like_identifier,
+    person_get,
+    person_list,
+)
+from bastion.people.services import (
+    PersonInput,
+    person_duplicate_merge,
+    person_register,
+    person_update,
+)
 
 router = Router(tags=["people"])
 
@@ -97,6 +111,24 @@ def search_people(request, payload: PersonSearchIn):
     )
 
 
+@router.get("/duplicates", response=list[DuplicateOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_duplicates(request):
+    """Records registered twice (the same ID number by someone who could not see the
+    record on file), for officers who may change both; merge them with POST .../merge."""
+    return duplicate_list(user=_user(request))
+
+
+@router.post("/duplicates/{public_id}/merge", response=PersonOut)
+def merge_duplicate(request, public_id: UUID, payload: DuplicateMergeIn):
+    """Merge the provisional record into the record on file; `keep` is "new" when the
+    person lives in the provisional record's grid, "original" otherwise."""
+    user = _user(request)
+    provisional = duplicate_get(user=user, public_id=public_id)
+    person = person_duplicate_merge(actor=user, provisional=provisional, keep=payload.keep)
+    return person_get(user=user, public_id=person.public_id)
+
+
 @router.get("/{public_id}", response=PersonOut)
 def get_person(request, public_id: UUID):
     return person_get(user=_user(request), public_id=public_id)
@@ -123,11 +155,9 @@ def register_person(request, payload: PersonIn):
         ),
         ip_address=client_ip(request),
     )
-    person = person_list(user=user).filter(pk=result.person.pk).first()
-    if person is None:
-        # Merged into someone the caller may not see: say what differed, not the values.
-        conflicts = [{"field": c["field"]} for c in result.conflicts]
-        return Status(201, {"person": None, "created": result.created, "conflicts": conflicts})
+    # Always someone the caller may see: a number on file outside her scope gave her a
+    # provisional record of her own (docs/decisions/0011).
+    person = person_get(user=user, public_id=result.person.public_id)
     return Status(201, {"person": person, "created": result.created, "conflicts": result.conflicts})
 
 

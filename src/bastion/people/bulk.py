@@ -29,12 +29,13 @@ from bastion.core.idnumber import (
     parse_id_number,
 )
 from bastion.core.phone import PhoneError, parse_mobile
-from bastion.core.tabular import extract
+from bastion.core.tabular import extract, is_totals_row
 from bastion.people.identity import ID_PURPOSE, PHONE_PURPOSE
 from bastion.people.inputs import (
     birth_date_error,
     gender_error,
     name_error,
+    parse_date_text,
     tag_find,
     unknown_tags_error,
 )
@@ -42,7 +43,6 @@ from bastion.people.inputs import (
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _MOBILE_2ND = frozenset("3456789")
 _TAG_SPLIT = re.compile(r"[、,，;；/|\s]+")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,26 @@ class EncodedChunk:
     source: list[tuple[int, list]] | None = None
     indexes: list[int] | None = None  # as EncodeContext.indexes, for `source`
     _by_row: dict[int, list] | None = None
+    totals: list[int] = field(default_factory=list)  # totals rows (合计), skipped
+    # int(id[:17]) of rejected rows whose ID number itself was valid: a later row with
+    # the same number is a repeat even though this one was refused for something else.
+    rejected_keys: dict[int, int] = field(default_factory=dict)  # row -> key
+
+    def drop(self, numbers: set[int]) -> None:
+        """Take valid rows out of the chunk before it is written (repeats found late)."""
+        if not numbers:
+            return
+        kept = [i for i, n in enumerate(self.rows) if n not in numbers]
+        self.keys = array("q", (self.keys[i] for i in kept))
+        self.rows = array("l", (self.rows[i] for i in kept))
+        if self.block:
+            self.block = b"".join(
+                line
+                for line in self.block.splitlines(keepends=True)
+                if int(line.split(b"\t", 1)[0]) not in numbers
+            )
+        else:
+            self.valid = [r for r in self.valid if r.row not in numbers]
 
     def texts_of(self, row: int) -> list[str]:
         """The texts of a valid row, as the worker saw them (stage mode)."""
@@ -113,13 +133,9 @@ class EncodedChunk:
         return cells if self.indexes is None else (extract(cells, self.indexes) or [])
 
 
-def _parse_date(text: str) -> dt.date | None:
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text[:19].split("T")[0], fmt).date()  # noqa: DTZ007
-        except ValueError:
-            continue
-    return None
+def repeated_message(first: int) -> str:
+    """A row whose ID number already appeared on row `first` of the file."""
+    return _("与第%(row)d行的身份证号重复") % {"row": first}
 
 
 class _Id:
@@ -172,11 +188,17 @@ def encode_chunk(ctx: EncodeContext, rows: list[tuple[int, list]]) -> EncodedChu
     With `ctx.indexes`, rows are raw cells and the mapped columns are extracted here
     (in the worker) first; empty rows are dropped.
     """
+    totals = [n for n, cells in rows if is_totals_row(cells)]
+    if totals:
+        skip = set(totals)
+        rows = [(n, cells) for n, cells in rows if n not in skip]
     if ctx.indexes is not None:
         indexes = ctx.indexes
         rows = [(n, t) for n, cells in rows if (t := extract(cells, indexes)) is not None]
     with translation.override(ctx.language):
-        return _encode(ctx, rows)
+        out = _encode(ctx, rows)
+    out.totals = totals
+    return out
 
 
 def _encode(ctx: EncodeContext, rows: list[tuple[int, list[str]]]) -> EncodedChunk:
@@ -223,7 +245,7 @@ def _encode(ctx: EncodeContext, rows: list[tuple[int, list[str]]]) -> EncodedChu
             errors.append((label("gender", "性别"), message))
         birth_text = birth_of(texts)
         if birth_text:
-            born = _parse_date(birth_text)
+            born = parse_date_text(birth_text)
             if born is None:
                 errors.append((label("birth_date", "出生日期"), _("出生日期格式不正确")))
             elif message := birth_date_error(born, parsed.birth_date if parsed else None):
@@ -279,19 +301,18 @@ def _encode(ctx: EncodeContext, rows: list[tuple[int, list[str]]]) -> EncodedChu
                     tag_ids.append(tag_id)
             if unknown:
                 errors.append((label("tags", "标签"), unknown_tags_error(unknown)))
-        if parsed is not None and not errors:
+        if parsed is not None:
+            # Every parsed number counts, also on a row refused for something else: a
+            # repeat is reported whichever of the two rows has the other error.
             first = seen.get(parsed.value)
             if first is not None:
-                errors.append(
-                    (
-                        label("id_number", "身份证号"),
-                        _("与第%(row)d行的身份证号重复") % {"row": first},
-                    )
-                )
+                errors.append((label("id_number", "身份证号"), repeated_message(first)))
             else:
                 seen[parsed.value] = number
         if errors:
             out.rejected.append((number, texts, errors))
+            if parsed is not None:
+                out.rejected_keys[number] = int(parsed.value[:17])
             continue
         ok.append((number, parsed, name, phone, grid, household, relation, address, tag_ids, texts))
     _build(ctx, ok, out)

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from bastion.access.roles import Perm
 from bastion.access.scoping import restrict_people
 from bastion.core.audit import Action, audit_record
-from bastion.geo.models import Household
+from bastion.geo.models import Household, Region
 from bastion.people.bulk import (
     COPY_COLUMNS,
     EncodeContext,
     EncodedChunk,
     ValidRow,
+    repeated_message,
 )
 from bastion.people.models import Gender, Person
 
@@ -68,26 +69,22 @@ class ChunkWriter:
         self.actor = actor
         self.ip_address = ip_address
         self._seen: list[tuple[Any, Any]] = []  # (array of int(id[:17]), array of rows)
+        self._chunk: EncodedChunk | None = None
+        self._id_label = "身份证号"
 
     def write(self, encoded: EncodedChunk, ctx: EncodeContext, preview: int = 0) -> ChunkOutcome:
         outcome = ChunkOutcome()
+        self._chunk, self._id_label = encoded, ctx.labels.get("id_number", "身份证号")
         valid = encoded.valid
         existing = self._lookup([r.index for r in valid])
         new: list[ValidRow] = []
         merges: list[tuple[ValidRow, dict]] = []
-        id_label = ctx.labels.get("id_number", "身份证号")
-        for position, row in enumerate(valid):
+        for row in valid:
             found = existing.get(row.index)
             if found is None:
                 new.append(row)
             elif found["created_at"] == self.stamp or found["updated_at"] == self.stamp:
-                first = self._first_row(encoded.keys[position])
-                message = (
-                    _("与第%(row)d行的身份证号重复") % {"row": first}
-                    if first
-                    else _("身份证号在文件中重复")
-                )
-                outcome.rejected.append((row.row, row.texts, [(id_label, message)]))
+                outcome.rejected.append((row.row, row.texts, [self._repeat(row.row)]))
             else:
                 merges.append((row, found))
         self._seen.append((encoded.keys, encoded.rows))
@@ -100,8 +97,15 @@ class ChunkWriter:
         outcome.created = len(new)
         if merges:
             self._merge(merges, households, outcome)
-        outcome.merged = len(merges)
         return outcome
+
+    def _repeat(self, number: int) -> tuple[str, str]:
+        """The error of a row whose ID number an earlier row of the file already had."""
+        chunk = self._chunk
+        key = chunk.keys[list(chunk.rows).index(number)]
+        first = self._first_row(key)
+        message = repeated_message(first) if first else _("身份证号在文件中重复")
+        return (self._id_label, message)
 
     def _first_row(self, key: int) -> int:
         for keys, rows in self._seen:
@@ -212,7 +216,10 @@ class ChunkWriter:
         )
 
     def _merge(self, merges: list, households: dict, outcome: ChunkOutcome) -> None:
-        merges = self._refuse_out_of_reach(merges, outcome)
+        """Merge rows into the people they match (counted in outcome.merged); a match the
+        importer may not change becomes, or merges into, her provisional record."""
+        merges = self._out_of_reach(merges, outcome)
+        outcome.merged += len(merges)
         if not merges:
             return
         through = Person.tags.through
@@ -282,12 +289,11 @@ class ChunkWriter:
         if links:
             through.objects.bulk_create(links, ignore_conflicts=True)
 
-    def _refuse_out_of_reach(self, merges: list, outcome: ChunkOutcome) -> list:
-        """Leave people on file whom the importer may not change exactly as they are.
-
-        As with person_register: nothing is filled in or tagged, and the conflict list
-        names only the differing fields, never the values or the name on file.
-        """
+    def _out_of_reach(self, merges: list, outcome: ChunkOutcome) -> list:
+        """Rows matching someone the importer may not change look exactly like new
+        people (docs/decisions/0011): the record on file is left as it is, and the row
+        creates a provisional record in the importer's grid, or merges into the one she
+        made before. Returns the merges to do."""
         actor = self.actor
         if actor is None or not getattr(actor, "is_authenticated", False) or not merges:
             return merges
@@ -297,28 +303,64 @@ class ChunkWriter:
                 Person.objects.filter(pk__in=ids), actor, Perm.PERSON_CHANGE
             ).values_list("pk", flat=True)
         )
-        kept = []
-        for row, found in merges:
-            if found["pk"] in allowed:
-                kept.append((row, found))
-                continue
-            _changes, conflicts, _values = _merge_values(row, found, {}, {})
-            for conflict in conflicts:
-                outcome.conflicts.append(
-                    {"row": row.row, "name": "", "id_number_masked": row.id_masked}
-                    | {"field": conflict["field"]}
-                )
-            audit_record(
-                actor=actor,
-                action=Action.MERGE,
-                object_type="people.person",
-                object_id=str(found["public_id"]),
-                object_repr=found["id_number_masked"],
-                path=found["path"],
-                changes={"refused": "out_of_scope"},
-                ip_address=self.ip_address,
-            )
+        kept = [(row, found) for row, found in merges if found["pk"] in allowed]
+        outside = [(row, found) for row, found in merges if found["pk"] not in allowed]
+        if not outside:
+            return kept
+        mine: dict[int, dict] = {}
+        for values in restrict_people(
+            Person.objects.filter(duplicate_of_id__in=[f["pk"] for _r, f in outside]),
+            actor,
+            Perm.PERSON_CHANGE,
+        ).values_list(*_LOOKUP_FIELDS, "duplicate_of_id"):
+            record = dict(zip((*_LOOKUP_FIELDS, "duplicate_of_id"), values, strict=True))
+            mine.setdefault(record["duplicate_of_id"], record)
+        for row, found in outside:
+            provisional = mine.get(found["pk"])
+            if provisional is None:
+                mine[found["pk"]] = self._create_provisional(row, found)
+                outcome.created += 1
+                outcome.actions[row.row] = "create"
+            elif self.stamp in (provisional["created_at"], provisional["updated_at"]):
+                outcome.rejected.append((row.row, row.texts, [self._repeat(row.row)]))
+            else:
+                kept.append((row, provisional))
         return kept
+
+    def _create_provisional(self, row: ValidRow, found: dict) -> dict:
+        from bastion.people.duplicates import provisional_recorded
+        from bastion.people.services import household_get_or_create
+
+        household = None
+        if row.household_label:
+            grid = Region.objects.get(pk=row.grid_id)
+            household = household_get_or_create(grid=grid, label=row.household_label)
+        person = Person(
+            public_id=row.public_id,
+            name=row.name,
+            gender=row.gender,
+            birth_date=row.birth_date,
+            id_number_encrypted=row.id_encrypted,
+            id_number_index=None,
+            id_number_masked=row.id_masked,
+            phone_encrypted=row.phone_encrypted,
+            phone_index=row.phone_index,
+            phone_masked=row.phone_masked,
+            region_id=row.grid_id,
+            path=row.path,
+            household=household,
+            relation_to_head=row.relation,
+            address_text=row.address,
+            duplicate_of_id=found["pk"],
+        )
+        person.save()
+        # the import's stamp, by which a later row of the same file is known as a repeat
+        Person.objects.filter(pk=person.pk).update(created_at=self.stamp, updated_at=self.stamp)
+        if row.tag_ids:
+            through = Person.tags.through
+            through.objects.bulk_create([through(person=person, tag_id=t) for t in row.tag_ids])
+        provisional_recorded(actor=self.actor, person=person, ip_address=self.ip_address)
+        return {"pk": person.pk, "created_at": self.stamp, "updated_at": self.stamp}
 
 
 def _merge_values(row: ValidRow, found: dict, households: dict, labels: dict):

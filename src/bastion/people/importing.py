@@ -38,11 +38,11 @@ from django.utils.translation import gettext as _
 from bastion.access.roles import Perm
 from bastion.access.scoping import restrict_by_path
 from bastion.core.audit import Action, audit_record
-from bastion.core.importing import ImportMode, ImportReport
+from bastion.core.importing import ImportMode, ImportReport, nothing_to_import_message
 from bastion.core.tabular import Column, RowError, TableError, open_table, write_error_workbook
 from bastion.geo.models import Level, Region
 from bastion.people import bulkwrite, stagewrite
-from bastion.people.bulk import EncodeContext, EncodedChunk, encode_chunk
+from bastion.people.bulk import EncodeContext, EncodedChunk, encode_chunk, repeated_message
 from bastion.people.inputs import tag_index
 from bastion.people.models import Tag
 
@@ -271,10 +271,13 @@ def _run(
             with transaction.atomic():
                 kind = stagewrite.StageWriter if postgres else bulkwrite.ChunkWriter
                 writer = kind(stamp=stamp, actor=actor, ip_address=ip_address)
+                repeats: dict[int, int] = {}
                 for encoded in _encoded(ctx, _chunks(table.raw_rows()), workers):
-                    _apply(report, writer, encoded, ctx, spool)
+                    _apply(report, writer, encoded, ctx, spool, repeats)
                     if progress is not None:
                         progress(report.rows_read)
+                if report.rows_read == 0:
+                    raise TableError(nothing_to_import_message())
                 commit = not dry_run and (mode == ImportMode.VALID_ROWS or report.rejected == 0)
                 if not commit:
                     raise _Rollback
@@ -316,9 +319,48 @@ def _spooled(spool) -> Iterator[tuple[int, dict[str, str], list[RowError]]]:
         yield number, values, [RowError(number, c, m) for c, m in errors]
 
 
-def _apply(report: ImportReport, writer, encoded: EncodedChunk, ctx, spool) -> None:
+def _repeats_across_chunks(
+    encoded: EncodedChunk, writer, ctx, repeats: dict[int, int]
+) -> list[tuple[int, list[str], list[tuple[str, str]]]]:
+    """Rows repeating an ID number of an earlier chunk that the writer cannot see: a
+    valid row after a refused one (taken out of the chunk), and a refused row after any
+    (the repeat is added to its errors). `repeats` maps int(id[:17]) to the first row of
+    a refused row's number, across the whole file."""
+    id_label = ctx.labels.get("id_number", "身份证号")
+    late = {
+        number: repeats[key]
+        for key, number in zip(encoded.keys, encoded.rows, strict=True)
+        if key in repeats
+    }
+    rejected = []
+    for number, first in late.items():
+        texts = encoded.texts_of(number) if encoded.block else _valid_texts(encoded, number)
+        rejected.append((number, texts, [(id_label, repeated_message(first))]))
+    encoded.drop(set(late))
+    for number, texts, errors in encoded.rejected:
+        key = encoded.rejected_keys.get(number)
+        if key is not None:
+            first = repeats.get(key) or writer._first_row(key)
+            if (
+                first
+                and first < number
+                and not any(m == repeated_message(first) for _c, m in errors)
+            ):
+                errors = [*errors, (id_label, repeated_message(first))]
+            repeats.setdefault(key, number)
+        rejected.append((number, texts, errors))
+    return rejected
+
+
+def _valid_texts(encoded: EncodedChunk, number: int) -> list[str]:
+    return next(r.texts for r in encoded.valid if r.row == number)
+
+
+def _apply(report: ImportReport, writer, encoded: EncodedChunk, ctx, spool, repeats) -> None:
     report.rows_read += len(encoded.rows) + len(encoded.rejected)
-    rejected = list(encoded.rejected)
+    for number in encoded.totals:
+        report.skip_totals_row(number)
+    rejected = _repeats_across_chunks(encoded, writer, ctx, repeats)
     outcome = writer.write(encoded, ctx, preview=PREVIEW_ROWS - len(report.preview))
     rejected.extend(outcome.rejected)
     report.created += outcome.created

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from bastion.core.indicators import Indicator, Scope
 from bastion.people.models import Person, Tag
@@ -44,7 +45,7 @@ INDICATORS = [
         name_en="People",
         unit_zh="人",
         unit_en="people",
-        description="Everyone on the registry in scope (one record per person).",
+        description=gettext_lazy("权限范围内登记的所有人员（每人一条档案）。"),
         records=people,
         count_fn=_people_count,
         tags=("people",),
@@ -55,7 +56,7 @@ INDICATORS = [
         name_en="People by care tag",
         unit_zh="人",
         unit_en="people",
-        description="People in scope carrying a care tag (elderly living alone, ...), per tag.",
+        description=gettext_lazy("权限范围内带有关爱标签（独居老人等）的人员，按标签分列。"),
         records=tagged_people,
         count_fn=_tagged_count,
         breakdown=people_by_tag,

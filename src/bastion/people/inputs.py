@@ -8,6 +8,8 @@ the ID, tags. Errors are ValidationErrors keyed by field, in the user's language
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -64,6 +66,26 @@ class CleanPerson:
     relation_to_head: str
     address_text: str
     tags: list[Tag]
+
+
+_DATE_TEXT = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+
+
+def parse_date_text(text: str) -> dt.date | None:
+    """A date as people write it in a spreadsheet: 2020-01-23, 2020/1/23, 2020.1.23,
+    2020年1月23日, 20200123 (a time after it is ignored; full-width digits accepted).
+    None when it is not a date; every importer reads dates with this one function."""
+    value = unicodedata.normalize("NFKC", text or "").strip().split("T")[0].split(" ")[0]
+    if len(value) == 8 and value.isascii() and value.isdigit():
+        parts = (value[:4], value[4:6], value[6:])
+    elif match := _DATE_TEXT.fullmatch(value):
+        parts = match.groups()
+    else:
+        return None
+    try:
+        return dt.date(*(int(p) for p in parts))
+    except ValueError:
+        return None
 
 
 def parse_gender(raw: str) -> str | None:

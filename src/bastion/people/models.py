@@ -34,8 +34,10 @@ class Person(PublicIdModel, TimestampedModel):
     """Everyone the system knows (实有人口).
 
     The ID number and phone are stored Fernet-encrypted; `id_number_index` (HMAC) is
-    unique, so the same human cannot be registered twice. `*_masked` hold the display
-    form so lists never decrypt. `region`/`path` are the grid the person lives in.
+    unique, so the same human cannot be registered twice (a provisional record waiting
+    to be merged has no index and points at the record on file, `duplicate_of`).
+    `*_masked` hold the display form so lists never decrypt. `region`/`path` are the
+    grid the person lives in.
     """
 
     name = models.CharField(max_length=60)
@@ -57,6 +59,17 @@ class Person(PublicIdModel, TimestampedModel):
     relation_to_head = models.CharField(max_length=20, blank=True, default="")
     address_text = models.CharField(max_length=255, blank=True, default="")
     tags = models.ManyToManyField(Tag, blank=True, related_name="people")
+    # A provisional record (docs/decisions/0011): someone registered an ID number that is
+    # on file where they may not change people. Their record is kept apart (no blind
+    # index) until officers who see both merge it into `duplicate_of`.
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="provisional",
+        db_index=False,  # a partial index below: the bulk import inserts NULLs only
+    )
 
     class Meta:
         ordering = ["path", "name", "id"]
@@ -68,22 +81,34 @@ class Person(PublicIdModel, TimestampedModel):
                 fields=["id_number_index"], name="person_id_number_index_unique"
             )
         ]
-        indexes = [models.Index(fields=["phone_index"], name="person_phone_index")]
+        indexes = [
+            models.Index(fields=["phone_index"], name="person_phone_index"),
+            models.Index(
+                fields=["duplicate_of"],
+                condition=models.Q(duplicate_of__isnull=False),
+                name="person_provisional",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.id_number_masked}"
 
 
 class ImportJob(PublicIdModel):
-    """An uploaded file waiting for, or gone through, an import (roster or region tree).
+    """An uploaded file waiting for, or gone through, an import (roster, region tree, or
+    a pushed-down observation list).
 
-    The file is stored under MEDIA_ROOT/imports/ with a random name; the original name is
-    kept only as `filename` for display.
+    The file is stored under MEDIA_ROOT/imports/ (directory 0700, file 0600) with a
+    random name; the original name is kept only as `filename` for display. The upload
+    is deleted when the import is done, and with the rejected rows (kept encrypted in
+    `error_workbook_path`) once the job has been left alone for the retention period
+    (`bastion purge`, people.importjobs.import_uploads_purge).
     """
 
     class Kind(models.TextChoices):
         PEOPLE = "people", _("人员花名册")
         REGIONS = "regions", _("区划网格")
+        OBSERVATIONS = "observations", _("观察名单")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("已上传")
@@ -91,11 +116,12 @@ class ImportJob(PublicIdModel):
         RUNNING = "running", _("导入中")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
+        EXPIRED = "expired", _("文件已过期删除")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     filename = models.CharField(max_length=255)
     stored_path = models.CharField(max_length=255)
     default_grid = models.ForeignKey(
@@ -106,8 +132,12 @@ class ImportJob(PublicIdModel):
     total_rows = models.PositiveIntegerField(null=True, blank=True)
     rows_done = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
+    # The rejected rows of the last preview or run, encrypted (core.tabular.SealedErrorRows).
     error_workbook_path = models.CharField(max_length=255, blank=True, default="")
+    # Importer options beyond the default grid (the list import's category and origin).
+    options = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

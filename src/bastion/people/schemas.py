@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Schema
@@ -14,19 +14,9 @@ class HouseholdRef(Schema):
     label: str
 
 
-class PersonOut(Schema):
-    public_id: UUID
-    name: str
-    gender: str
-    birth_date: dt.date | None
-    id_number_masked: str
-    phone_masked: str
+class _InGrid(Schema):
     grid_code: str | None
     grid_name: str | None
-    household: HouseholdRef | None
-    relation_to_head: str
-    address_text: str
-    tags: list[str]
 
     @staticmethod
     def resolve_grid_code(obj) -> str | None:
@@ -35,6 +25,19 @@ class PersonOut(Schema):
     @staticmethod
     def resolve_grid_name(obj) -> str | None:
         return obj.region.name if obj.region_id else None
+
+
+class PersonOut(_InGrid):
+    public_id: UUID
+    name: str
+    gender: str
+    birth_date: dt.date | None
+    id_number_masked: str
+    phone_masked: str
+    household: HouseholdRef | None
+    relation_to_head: str
+    address_text: str
+    tags: list[str]
 
     @staticmethod
     def resolve_household(obj):
@@ -84,6 +87,39 @@ class ConflictOut(Schema):
 
 
 class PersonRegisterOut(Schema):
-    person: PersonOut | None  # None when the merged record lies outside the caller's scope
+    person: PersonOut
     created: bool
     conflicts: list[ConflictOut]
+
+
+class DuplicateSide(_InGrid):
+    public_id: UUID
+    name: str
+    phone_masked: str
+    household: str | None
+
+    @staticmethod
+    def resolve_household(obj) -> str | None:
+        return obj.household.label if obj.household_id else None
+
+
+class DuplicateOut(Schema):
+    """A provisional record and the record on file with the same ID number."""
+
+    public_id: UUID  # the provisional record's
+    id_number_masked: str
+    created_at: dt.datetime
+    provisional: DuplicateSide
+    on_file: DuplicateSide
+
+    @staticmethod
+    def resolve_provisional(obj):
+        return obj
+
+    @staticmethod
+    def resolve_on_file(obj):
+        return obj.duplicate_of
+
+
+class DuplicateMergeIn(Schema):
+    keep: Literal["new", "original"]

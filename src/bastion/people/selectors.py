@@ -11,7 +11,7 @@ from bastion.access.scoping import restrict_people
 from bastion.core.idnumber import IdNumberError, parse_id_number
 from bastion.core.phone import PhoneError, parse_mobile
 from bastion.people.identity import id_number_index, phone_index
-from bastion.people.models import Person
+from bastion.people.models import ImportJob, Person
 
 
 def person_list(
@@ -36,6 +36,16 @@ def person_list(
     return qs.select_related("region", "household").prefetch_related("tags")
 
 
+def id_number_q(id_number: str, prefix: str = ""):
+    """People with this (valid, normalized) ID number: the record on file and the
+    provisional records pointing at it (the caller's scope decides which she sees)."""
+    from django.db.models import Q
+
+    index = id_number_index(id_number)
+    on_file = Person.objects.filter(id_number_index=index).values("pk")
+    return Q(**{f"{prefix}id_number_index": index}) | Q(**{f"{prefix}duplicate_of__in": on_file})
+
+
 def looks_like_identifier(q: str) -> bool:
     """Is `q` (a search text) an ID number or a mobile number, or a run of digits like one?"""
     text = (q or "").strip()
@@ -57,7 +67,7 @@ def _search_q(q: str):
 
     text = q.strip()
     try:
-        return Q(id_number_index=id_number_index(parse_id_number(text).value))
+        return id_number_q(parse_id_number(text).value)
     except IdNumberError:
         pass
     try:
@@ -67,9 +77,58 @@ def _search_q(q: str):
     return Q(name__icontains=text)
 
 
+def person_for_registration(*, actor, id_number: str) -> Person | None:
+    """The person a registration of `id_number` by `actor` lands on, if one is on file
+    where the actor may change people; None otherwise (also when someone with that
+    number is on file elsewhere: to the actor that is "nobody")."""
+    try:
+        value = parse_id_number(id_number).value
+    except IdNumberError:
+        return None
+    qs = Person.objects.filter(id_number_q(value))
+    if getattr(actor, "is_authenticated", False):
+        qs = restrict_people(qs, actor, Perm.PERSON_CHANGE)
+    # the record on file first (when the actor may change it, registration merges there)
+    return qs.select_related("region").order_by("duplicate_of_id", "pk").first()
+
+
 def person_get(*, user, public_id, perm: str = Perm.PERSON_VIEW) -> Person:
     """One person; Http404 when missing or outside the user's scope for `perm`."""
     try:
         return person_list(user=user, perm=perm).get(public_id=public_id)
+    except (Person.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def import_job_get(*, user, public_id, kinds) -> ImportJob:
+    """An import job of one of `kinds`, visible only to the user who uploaded it."""
+    try:
+        return ImportJob.objects.select_related("default_grid").get(
+            public_id=public_id, created_by=user, kind__in=list(kinds)
+        )
+    except (ImportJob.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def duplicate_list(*, user) -> QuerySet[Person]:
+    """Provisional records the user may merge: she may change both the provisional
+    record and the record on file it points at (others never learn of the pair)."""
+    provisional = restrict_people(
+        Person.objects.filter(duplicate_of__isnull=False), user, Perm.PERSON_CHANGE
+    )
+    on_file = restrict_people(Person.objects.all(), user, Perm.PERSON_CHANGE).values("pk")
+    return (
+        provisional.filter(duplicate_of__in=on_file)
+        .select_related(
+            "region", "household", "duplicate_of", "duplicate_of__region", "duplicate_of__household"
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def duplicate_get(*, user, public_id) -> Person:
+    """One provisional record the user may merge; Http404 otherwise."""
+    try:
+        return duplicate_list(user=user).get(public_id=public_id)
     except (Person.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc

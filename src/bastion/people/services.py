@@ -20,12 +20,20 @@ from bastion.core.masking import mask_id_number, mask_phone
 from bastion.core.phone import PhoneError, parse_mobile
 from bastion.geo.models import Household, Level, Region
 from bastion.geo.services import household_create
+from bastion.people.duplicates import (
+    person_duplicate_merge,
+    person_relocated,
+    provisional_recorded,
+)
 from bastion.people.identity import id_number_fields, id_number_index, phone_fields
 from bastion.people.importjobs import (  # re-exported: the import pages call services.*
     import_job_create,
     import_job_error_workbook,
+    import_job_has_errors_file,
+    import_job_interrupted,
     import_job_preview,
     import_job_run,
+    import_uploads_purge,
 )
 from bastion.people.inputs import (
     CleanPerson,
@@ -40,8 +48,13 @@ __all__ = [
     "RegisterResult",
     "import_job_create",
     "import_job_error_workbook",
+    "import_job_has_errors_file",
+    "import_job_interrupted",
     "import_job_preview",
     "import_job_run",
+    "import_uploads_purge",
+    "person_duplicate_merge",
+    "person_relocated",
     "person_register",
     "person_update",
 ]
@@ -90,12 +103,15 @@ def _display(field_name: str, value: Any) -> Any:
     return value
 
 
-def _create(clean: CleanPerson) -> Person:
+def _create(clean: CleanPerson, duplicate_of: Person | None = None) -> Person:
     household = (
         household_get_or_create(grid=clean.grid, label=clean.household_label)
         if clean.grid is not None and clean.household_label
         else None
     )
+    identifiers = id_number_fields(clean.id_number)
+    if duplicate_of is not None:  # provisional: kept apart from the record on file
+        identifiers["id_number_index"] = None
     person = Person(
         name=clean.name,
         gender=clean.gender,
@@ -105,7 +121,8 @@ def _create(clean: CleanPerson) -> Person:
         household=household,
         relation_to_head=clean.relation_to_head,
         address_text=clean.address_text,
-        **id_number_fields(clean.id_number),
+        duplicate_of=duplicate_of,
+        **identifiers,
         **phone_fields(clean.phone),
     )
     person.full_clean(validate_unique=False, validate_constraints=False)
@@ -192,8 +209,11 @@ def person_register(*, actor, data: PersonInput, ip_address: str | None = None) 
     """Create a person, or merge into the one with the same ID number.
 
     Callers check that the actor may write in `data.grid`. Conflicting values on file
-    are kept and returned (masked) in `conflicts`. A person on file whom the actor may
-    not change (PERSON_CHANGE) is left as is; only the conflicting fields' names return.
+    are kept and returned (masked) in `conflicts`. A number on file where the actor may
+    not change people is, to the actor, nobody (docs/decisions/0011): her registration
+    becomes a provisional record in her grid (or merges into the provisional record she
+    made before), the record on file is not touched, and officers who see both are
+    asked to merge them. Nothing in the answer tells the two cases apart.
     """
     clean = person_input_clean(data)
     index = id_number_index(clean.id_number)
@@ -207,6 +227,14 @@ def person_register(*, actor, data: PersonInput, ip_address: str | None = None) 
         except IntegrityError:
             # Someone registered the same ID number between our read and our insert.
             existing = Person.objects.select_for_update().get(id_number_index=index)
+    if not created and not _may_merge_into(actor, existing):
+        mine = _provisional_of(actor, existing)
+        if mine is None:
+            with transaction.atomic():
+                person = _create(clean, duplicate_of=existing)
+            created = True
+            provisional_recorded(actor=actor, person=person, ip_address=ip_address)
+        existing = mine
     if created:
         audit_record(
             actor=actor,
@@ -217,19 +245,6 @@ def person_register(*, actor, data: PersonInput, ip_address: str | None = None) 
         )
         return RegisterResult(person=person, created=True, conflicts=[])
     assert existing is not None
-    if not _may_merge_into(actor, existing):
-        # On file outside the actor's reach: change nothing there (no blank filled, no
-        # tag added) and name only the differing fields, never their values. The attempt
-        # is audited: someone holding this ID number tried to register it elsewhere.
-        conflicts = _conflict_fields(existing, clean)
-        audit_record(
-            actor=actor,
-            action=Action.MERGE,
-            obj=existing,
-            changes={"refused": "out_of_scope", "conflicts": conflicts},
-            ip_address=ip_address,
-        )
-        return RegisterResult(person=existing, created=False, conflicts=conflicts)
     changes, conflicts = _merge(existing, clean)
     audit_changes: dict[str, Any] = dict(changes)
     if conflicts:
@@ -244,6 +259,17 @@ def person_register(*, actor, data: PersonInput, ip_address: str | None = None) 
     return RegisterResult(person=existing, created=False, conflicts=conflicts)
 
 
+def _provisional_of(actor, original: Person) -> Person | None:
+    """The provisional record of `original` that the actor may change (she made it, or
+    it lies in her grids), if any."""
+    from bastion.access.roles import Perm
+    from bastion.access.scoping import restrict_people
+
+    return restrict_people(
+        Person.objects.select_for_update().filter(duplicate_of=original), actor, Perm.PERSON_CHANGE
+    ).first()
+
+
 def _may_merge_into(actor, person: Person) -> bool:
     """May `actor` fill blanks of `person`? The command line and the demo (no user) may."""
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -252,15 +278,6 @@ def _may_merge_into(actor, person: Person) -> bool:
     from bastion.access.scoping import restrict_people
 
     return restrict_people(Person.objects.filter(pk=person.pk), actor, Perm.PERSON_CHANGE).exists()
-
-
-def _conflict_fields(person: Person, clean: CleanPerson) -> list[dict]:
-    """The fields a merge would report as conflicts, by name only; nothing is written."""
-    snapshot = Person.objects.get(pk=person.pk)
-    with transaction.atomic():
-        _changes, conflicts = _merge(snapshot, clean)
-        transaction.set_rollback(True)  # undo the blanks _merge filled in on the snapshot
-    return [{"field": c["field"]} for c in conflicts]
 
 
 def _creation_changes(person: Person, clean: CleanPerson) -> dict[str, list]:
@@ -361,6 +378,8 @@ def person_update(*, actor, person: Person, changes: dict, ip_address: str | Non
         raise ValidationError(errors)
     person.full_clean(validate_unique=False, validate_constraints=False)
     person.save()
+    if "grid" in audit or "household" in audit:
+        person_relocated(actor=actor, person=person)  # observations follow their person
     if new_tags is not None:
         old_codes = sorted(person.tags.values_list("code", flat=True))
         new_codes = sorted(t.code for t in new_tags)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import psycopg
 from django.db import connection
-from django.utils.translation import gettext as _
 
 from bastion.geo.models import Household
 from bastion.people.bulk import (
@@ -94,9 +93,9 @@ class StageWriter(ChunkWriter):
                 "CROSS JOIN unnest(s.tags) AS t(tag_id) WHERE cardinality(s.tags) > 0 "
                 "ON CONFLICT DO NOTHING"
             )
-        merges: list[tuple[ValidRow, dict]] = []
+        self._chunk, self._id_label = encoded, ctx.labels.get("id_number", "身份证号")
         if outcome.created < len(encoded.rows):
-            merges = self._turned_away(encoded, ctx, outcome, new_households)
+            self._turned_away(encoded, ctx, outcome, new_households)
         self._seen.append((encoded.keys, encoded.rows))
         if preview:
             outcome.rows = list(
@@ -106,12 +105,12 @@ class StageWriter(ChunkWriter):
             for row in outcome.rows:
                 if row.row not in turned_away:
                     outcome.actions.setdefault(row.row, "create")
-        outcome.merged = len(merges)
         return outcome
 
     def _turned_away(self, encoded, ctx, outcome: ChunkOutcome, new_households: list[int]):
-        """Rows whose ID number was registered already: merge them, or reject them as
-        repeated in this file; drop households this chunk created that nobody joined."""
+        """Rows whose ID number was registered already: merge them (or, for someone the
+        importer may not change, her provisional record), or reject them as repeated in
+        this file; drop households this chunk created that nobody joined."""
         cur, person, household = self._cursor, Person._meta.db_table, Household._meta.db_table
         fields = ", ".join(f"p.{'id' if f == 'pk' else f}" for f in _LOOKUP_FIELDS)
         cur.execute(
@@ -120,19 +119,11 @@ class StageWriter(ChunkWriter):
         )
         existing = {rn: dict(zip(_LOOKUP_FIELDS, v, strict=True)) for rn, *v in cur.fetchall()}
         staged = self._staged(encoded, "rn = ANY(%s::int[])", [list(existing)])
-        position = {rn: i for i, rn in enumerate(encoded.rows)}
-        id_label = ctx.labels.get("id_number", "身份证号")
         merges: list[tuple[ValidRow, dict]] = []
         for rn in sorted(existing):
             found, row = existing[rn], staged[rn]
             if found["created_at"] == self.stamp or found["updated_at"] == self.stamp:
-                first = self._first_row(encoded.keys[position[rn]])
-                message = (
-                    _("与第%(row)d行的身份证号重复") % {"row": first}
-                    if first
-                    else _("身份证号在文件中重复")
-                )
-                outcome.rejected.append((rn, row.texts, [(id_label, message)]))
+                outcome.rejected.append((rn, row.texts, [self._repeat(rn)]))
             else:
                 merges.append((row, found))
                 outcome.actions[rn] = "merge"
@@ -150,7 +141,6 @@ class StageWriter(ChunkWriter):
                 f"(SELECT 1 FROM {person} p WHERE p.household_id = h.id)",
                 [new_households],
             )
-        return merges
 
     def _staged(self, encoded: EncodedChunk, where: str, params: list) -> dict[int, ValidRow]:
         """Staged rows as ValidRow (for merges and the preview), by row number."""

@@ -7,6 +7,8 @@ from bastion.people import views
 app_name = "people"
 urlpatterns = [
     path("", views.person_search, name="list"),
+    path("duplicates/", views.duplicate_list_view, name="duplicates"),
+    path("duplicates/<uuid:public_id>/", views.duplicate_merge, name="duplicate_merge"),
     path("import/", views.import_upload, name="import"),
     path("import/regions/", views.import_upload, {"kind": "regions"}, name="import_regions"),
     path("import/<uuid:public_id>/", views.import_job, name="import_job"),

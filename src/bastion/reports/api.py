@@ -6,9 +6,10 @@
 import datetime as dt
 
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.core.indicators import Indicator
+from bastion.core.pagination import PageNumberPagination
 from bastion.reports import selectors
 from bastion.reports.schemas import IndicatorOut, IndicatorValueOut, RecordOut
 
@@ -24,7 +25,7 @@ def indicator_out(indicator: Indicator) -> dict:
         "unit": selectors.localized(indicator, "unit"),
         "unit_zh": indicator.unit_zh,
         "unit_en": indicator.unit_en,
-        "description": indicator.description,
+        "description": str(indicator.description),  # in the caller's language
     }
 
 

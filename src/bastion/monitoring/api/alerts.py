@@ -7,8 +7,9 @@ No `from __future__ import annotations`: @paginate reads the runtime annotations
 from uuid import UUID
 
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from bastion.core.pagination import PageNumberPagination
 from bastion.monitoring.api.common import (
     api_user,
     observation_for,

@@ -9,18 +9,18 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path, region_paths
 from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
+from bastion.core.pagination import PageNumberPagination
 from bastion.geo.selectors import region_get
 from bastion.monitoring.api.common import (
     api_user,
     observation_for,
     policy_by_category,
-    user_by_username,
 )
 from bastion.monitoring.api.schemas import (
     EndIn,
@@ -182,7 +182,11 @@ def get_team(request, public_id: UUID):
 @router.put("/{public_id}/team", response=list[TeamSeatOut])
 def set_team(request, public_id: UUID, payload: TeamIn):
     """Fill the seats: {"members": {"village_doctor": "username", "police": null, ...}}."""
-    from bastion.monitoring.services.team import team_set
+    from bastion.monitoring.services.team import (
+        not_a_candidate_error,
+        team_candidate_get,
+        team_set,
+    )
 
     user = api_user(request)
     observation = observation_for(user, public_id)
@@ -192,10 +196,16 @@ def set_team(request, public_id: UUID, payload: TeamIn):
     unknown = sorted(set(payload.members) - codes)
     if unknown:
         raise ValidationError({"members": _("未知的岗位：%(c)s") % {"c": "、".join(unknown)}})
-    members = {
-        code: user_by_username(name, field=f"members.{code}") if name else None
-        for code, name in payload.members.items()
-    }
+    seats = {s.code: s.label_zh for s in observation.policy.team_template.roles.all()}
+    members, errors = {}, {}
+    for code, name in payload.members.items():
+        members[code] = None
+        if name:
+            members[code] = team_candidate_get(observation=observation, username=name)
+            if members[code] is None:  # unknown and ineligible look alike
+                errors[f"members.{code}"] = not_a_candidate_error(seats[code], name)
+    if errors:
+        raise ValidationError(errors)
     team_set(actor=user, observation=observation, members=members)
     return _team(observation)
 

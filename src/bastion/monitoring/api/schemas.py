@@ -275,6 +275,14 @@ class AlertOut(Schema):
     def resolve_person_name(obj) -> str:
         return obj.observation.person.name
 
+    @staticmethod
+    def resolve_detail(obj) -> str:
+        return obj.detail_text  # in the caller's language
+
+    @staticmethod
+    def resolve_resolve_note(obj) -> str:
+        return obj.resolve_note_text
+
 
 class NoteIn(Schema):
     note: str = ""

@@ -9,8 +9,9 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from bastion.core.pagination import PageNumberPagination
 from bastion.monitoring.api.common import api_user
 from bastion.monitoring.api.schemas import SeatDutyIn, SeatDutyOut
 

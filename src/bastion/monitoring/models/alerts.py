@@ -31,7 +31,9 @@ class Alert(PublicIdModel):
     )
     local_date = models.DateField()
     raised_at = models.DateTimeField()
-    detail = models.CharField(max_length=300, blank=True, default="")
+    detail = models.CharField(max_length=300, blank=True, default="")  # default language
+    # The untranslated detail (core.i18n.Msg): shown in the reader's language.
+    detail_message = models.JSONField(default=dict, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -42,6 +44,8 @@ class Alert(PublicIdModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolve_note = models.CharField(max_length=300, blank=True, default="")
+    # Set when the system closed the alert (its observation ended): shown translated.
+    resolve_note_message = models.JSONField(default=dict, blank=True)
     notified_level = models.PositiveSmallIntegerField(
         default=0, help_text="highest escalation level already notified (bookkeeping only)"
     )
@@ -59,6 +63,28 @@ class Alert(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.local_date}"
+
+    @property
+    def detail_text(self) -> str:
+        """The detail in the active language."""
+        from bastion.core.i18n import render_stored
+
+        return render_stored(self.detail_message, self.detail)
+
+    @property
+    def resolve_note_text(self) -> str:
+        from bastion.core.i18n import render_stored
+
+        return render_stored(self.resolve_note_message, self.resolve_note)
+
+    @staticmethod
+    def open_q(now, prefix: str = "") -> models.Q:
+        """Alerts raised by `now` and not resolved by then (what "open" means for every
+        figure: the today page, the monitoring view, the indicators)."""
+        return models.Q(**{f"{prefix}raised_at__lte": now}) & (
+            models.Q(**{f"{prefix}resolved_at__isnull": True})
+            | models.Q(**{f"{prefix}resolved_at__gt": now})
+        )
 
 
 class ServiceKind(models.TextChoices):

@@ -116,6 +116,14 @@ class Policy(PublicIdModel, TimestampedModel):
     def __str__(self) -> str:
         return self.name_zh
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when switched to English)."""
+        from django.utils import translation
+
+        english = (translation.get_language() or "").startswith("en")
+        return (self.name_en or self.name_zh) if english else self.name_zh
+
 
 class RiskArea(PublicIdModel, TimestampedModel):
     """An area listed as risky between two dates (inclusive); an open end means still risky."""

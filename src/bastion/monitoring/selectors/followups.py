@@ -112,6 +112,8 @@ def _build_row(
         schedule.counted_followups(followups), key=lambda f: (f.observed_at, f.pk or 0)
     )
     day_state = schedule.day_state(slots)
+    # ABNORMAL, as the monitoring view counts it (selectors/monitor.py): a counted
+    # abnormal entry today, or an alert still open.
     abnormal = open_alerts > 0 or any(f.abnormal for f in counted)
     return TodayRow(
         observation=observation,
@@ -156,7 +158,7 @@ def today_rows(
     ).order_by("observed_at", "id"):
         by_obs.setdefault(f.observation_id, []).append(f)
     alerts = dict(
-        Alert.objects.filter(observation_id__in=ids, resolved_at__isnull=True)
+        Alert.objects.filter(Alert.open_q(now), observation_id__in=ids)
         .values("observation_id")
         .annotate(n=Count("id"))
         .values_list("observation_id", "n")
@@ -183,7 +185,7 @@ def today_row(*, observation: Observation, now: dt.datetime | None = None) -> To
             observation=observation, local_date=today, corrected_by__isnull=True
         ).order_by("observed_at", "id")
     )
-    open_alerts = Alert.objects.filter(observation=observation, resolved_at__isnull=True).count()
+    open_alerts = Alert.objects.filter(Alert.open_q(now), observation=observation).count()
     return _build_row(observation, followups, open_alerts, now)
 
 

@@ -15,7 +15,8 @@ from bastion.access.scoping import can_on_path, region_paths, scope_memo, scope_
 from bastion.core.idnumber import IdNumberError, parse_id_number
 from bastion.core.phone import PhoneError, parse_mobile
 from bastion.monitoring.models import Observation, Policy, TeamMember
-from bastion.people.identity import id_number_index, phone_index
+from bastion.people.identity import phone_index
+from bastion.people.selectors import id_number_q
 
 # Up to this many team seats are inlined as a list of ids (an index lookup PostgreSQL can
 # OR with the path index); more become a UNION subquery, which it semi-joins.
@@ -90,7 +91,7 @@ def observation_visible_to(user, observation: Observation) -> bool:
 def _search_q(q: str) -> Q:
     text = q.strip()
     try:
-        return Q(person__id_number_index=id_number_index(parse_id_number(text).value))
+        return id_number_q(parse_id_number(text).value, prefix="person__")
     except IdNumberError:
         pass
     try:

@@ -17,11 +17,13 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bastion.access.models import RoleAssignment, User
 from bastion.access.roles import Role
 from bastion.access.services import notify
 from bastion.core.audit import Action, audit_record
+from bastion.core.i18n import Msg, source_text
 from bastion.core.masking import mask_name
 from bastion.monitoring.models import (
     Alert,
@@ -52,11 +54,13 @@ def _alert_link(alert: Alert) -> str:
     return reverse("monitoring:alert_detail", args=[alert.public_id])
 
 
-def _title(alert: Alert, observation: Observation) -> str:
-    return _("%(name)s：%(kind)s预警") % {
-        "name": mask_name(observation.person.name),
-        "kind": alert.get_kind_display(),
-    }
+def _title(alert: Alert, observation: Observation) -> Msg:
+    """Kept untranslated (core.i18n): each reader sees it in her own language."""
+    return Msg(
+        gettext_noop("%(name)s：%(kind)s预警"),
+        name=mask_name(observation.person.name),
+        kind=AlertKind(alert.kind).label,
+    )
 
 
 def _team_users(observation: Observation) -> list[User]:
@@ -73,7 +77,7 @@ def alert_raise(
     kind: str,
     local_date: dt.date,
     followup: FollowUp | None = None,
-    detail: str = "",
+    detail: str | Msg = "",
     now: dt.datetime | None = None,
 ) -> Alert:
     """Raise an alert and notify the observation's team.
@@ -97,7 +101,8 @@ def alert_raise(
         followup=followup,
         local_date=local_date,
         raised_at=now,
-        detail=detail[:300],
+        detail=source_text(detail)[:300],
+        detail_message=detail.as_json() if isinstance(detail, Msg) else {},
     )
     alert.full_clean(validate_constraints=False)
     try:
@@ -201,6 +206,46 @@ def alert_resolve(*, actor, alert: Alert, note: str, now: dt.datetime | None = N
     return locked
 
 
+def alerts_close_for_end(*, actor, observation: Observation, now: dt.datetime | None = None) -> int:
+    """Close the open alerts of an observation that was released or ended: nobody is to
+    act on them any more (and they climb no further). Returns how many closed."""
+    now = now or timezone.now()
+    note = Msg(
+        gettext_noop("观察已结束（%(status)s），预警自动关闭"),
+        status=ObservationStatus(observation.status).label,
+    )
+    closed = 0
+    open_alerts = Alert.objects.select_for_update().filter(
+        observation=observation, resolved_at__isnull=True
+    )
+    for alert in open_alerts:
+        alert.resolved_at = now
+        alert.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+        alert.resolve_note = source_text(note)[:NOTE_MAX]
+        alert.resolve_note_message = note.as_json()
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at, alert.acknowledged_by = now, alert.resolved_by
+        alert.save(
+            update_fields=[
+                "resolved_at",
+                "resolved_by",
+                "resolve_note",
+                "resolve_note_message",
+                "acknowledged_at",
+                "acknowledged_by",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=alert,
+            changes={"resolved": [False, True]},
+            reason="observation_closed",
+        )
+        closed += 1
+    return closed
+
+
 # --- Escalation -------------------------------------------------------------------------
 
 
@@ -267,10 +312,13 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> int:
             )
             if not bumped:
                 continue
-            title = _("%(title)s（已升级至第%(level)d级，尚未确认）")
             link = _alert_link(alert)
             for reached in range(alert.notified_level + 1, level + 1):
-                text = title % {"title": _title(alert, alert.observation), "level": reached}
+                text = Msg(
+                    gettext_noop("%(title)s（已升级至第%(level)d级，尚未确认）"),
+                    title=_title(alert, alert.observation),
+                    level=reached,
+                )
                 for user in escalation_recipients(alert, reached, officers):
                     notify(recipient=user, title=text, link=link, level="danger")
         climbed += 1
@@ -312,8 +360,11 @@ def missed_alerts_raise(*, now: dt.datetime | None = None, region_path: str | No
             observation=observation,
             kind=AlertKind.MISSED,
             local_date=day,
-            detail=_("应随访%(expected)d次，实际%(done)d次")
-            % {"expected": observation.policy.followups_per_day, "done": observation.done},
+            detail=Msg(
+                gettext_noop("应随访%(expected)d次，实际%(done)d次"),
+                expected=observation.policy.followups_per_day,
+                done=observation.done,
+            ),
             now=now,
         )
         raised += 1

@@ -50,11 +50,10 @@ def arrival_record(
     transport: str = "",
     transport_number: str = "",
     now: dt.datetime | None = None,
-    check_future: bool = True,
 ) -> Arrival:
     """Log that a person arrived from `origin` on `arrived_on` (before any category applies).
 
-    Registration passes check_future=False: an upper level's list may carry announced dates.
+    An arrival is a fact: a date after today is refused here as everywhere else.
     """
     errors: dict[str, list[str]] = {}
     origin = (origin or "").strip()
@@ -62,7 +61,7 @@ def arrival_record(
         errors["origin"] = [_("来源地不能为空")]
     if arrived_on is None:
         errors["arrived_on"] = [_("请填写到达日期")]
-    elif check_future and arrived_on > timezone.localdate(now or timezone.now()):
+    elif arrived_on > timezone.localdate(now or timezone.now()):
         errors["arrived_on"] = [_("到达日期不能晚于今天")]
     if transport and transport not in Transport.values:
         errors["transport"] = [_("未知的交通方式：%(value)s") % {"value": transport}]

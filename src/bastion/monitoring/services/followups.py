@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path
 from bastion.core.audit import Action, audit_record
+from bastion.core.i18n import Msg
 from bastion.monitoring.models import (
     AlertKind,
     Contact,
@@ -146,6 +147,9 @@ def followup_record(
         raise ValidationError({"contact": _("联系情况：未知选项")})
 
     temperature = parse_temperature(temperature)
+    if contact == Contact.SEEN and temperature is None:
+        # The guide's rule: whoever saw the person measured them.
+        raise ValidationError({"temperature": _("体温：已见到本人时请填写体温")})
     symptoms = _clean_symptoms(symptoms)
     other_symptom = (other_symptom or "").strip()
     if other_symptom and Symptom.OTHER not in symptoms:
@@ -220,9 +224,11 @@ def _raise_alerts(
         return
     from bastion.monitoring.services.alerts import alert_raise
 
-    details = {
+    details = {  # symptom names stay untranslated: read in each reader's language
         AlertKind.FEVER: f"{followup.temperature}℃",
-        AlertKind.SYMPTOM: "、".join(str(Symptom(s).label) for s in followup.symptoms),
+        AlertKind.SYMPTOM: Msg(
+            "%(symptoms)s", symptoms=[Symptom(s).label for s in followup.symptoms]
+        ),
         AlertKind.NOT_HOME: "",
     }
     for kind in kinds:
@@ -231,6 +237,6 @@ def _raise_alerts(
             kind=kind,
             local_date=followup.local_date,
             followup=followup,
-            detail=details[kind][:300],
+            detail=details[kind],
             now=now,
         )

@@ -14,9 +14,11 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from bastion.access.services import notify
 from bastion.core.audit import Action, audit_record
+from bastion.core.i18n import Msg
 from bastion.core.masking import mask_name
 from bastion.monitoring.models import (
     Observation,
@@ -50,12 +52,14 @@ def _link(request: ServiceRequest) -> str:
     return reverse("monitoring:service_list") + f"#s-{request.public_id}"
 
 
-def _title(request: ServiceRequest, text: str) -> str:
-    return _("%(name)s：%(kind)s %(text)s") % {
-        "name": mask_name(request.observation.person.name),
-        "kind": request.get_kind_display(),
-        "text": text,
-    }
+def _title(request: ServiceRequest, text) -> Msg:
+    """The notification title, kept untranslated (core.i18n) for each reader's language."""
+    return Msg(
+        gettext_noop("%(name)s：%(kind)s %(text)s"),
+        name=mask_name(request.observation.person.name),
+        kind=ServiceKind(request.kind).label,
+        text=text,
+    )
 
 
 def service_request_create(
@@ -94,7 +98,7 @@ def service_request_create(
             obj=request,
             changes={"kind": [None, kind], "status": [None, ServiceStatus.OPEN]},
         )
-        title = _title(request, _("新的居家服务请求"))
+        title = _title(request, gettext_lazy("新的居家服务请求"))
         members = TeamMember.objects.filter(observation=observation).select_related("user")
         notified: set[int] = set()
         for member in members:
@@ -131,7 +135,9 @@ def service_request_assign(*, actor, request: ServiceRequest, user) -> ServiceRe
                 "status": [old_status, request.status],
             },
         )
-        notify(recipient=user, title=_title(request, _("已指派给您")), link=_link(request))
+        notify(
+            recipient=user, title=_title(request, gettext_lazy("已指派给您")), link=_link(request)
+        )
     return request
 
 
@@ -174,7 +180,7 @@ def service_request_set_status(
         if request.assigned_to_id and request.assigned_to_id != getattr(actor, "pk", None):
             notify(
                 recipient=request.assigned_to,
-                title=_title(request, request.get_status_display()),
+                title=_title(request, ServiceStatus(request.status).label),
                 link=_link(request),
             )
     return request

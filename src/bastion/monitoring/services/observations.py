@@ -14,10 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path
 from bastion.core.audit import Action, audit_record
+from bastion.core.i18n import Msg
 from bastion.core.masking import mask_name
 from bastion.monitoring.models import (
     ClockStart,
@@ -32,6 +34,7 @@ from bastion.monitoring.models import (
     Transport,
 )
 from bastion.monitoring.selectors.observations import observation_can_change
+from bastion.monitoring.services.alerts import alerts_close_for_end
 from bastion.monitoring.services.arrivals import arrival_record, risk_area_for_origin
 from bastion.monitoring.services.team import (
     team_notify,
@@ -110,6 +113,11 @@ def observation_register(
         ]
     if transport and transport not in Transport.values:
         errors["transport"] = [_("未知的交通方式：%(value)s") % {"value": transport}]
+    today = timezone.localdate()
+    if arrived_on is not None and arrived_on > today:
+        errors["arrived_on"] = [_("到达日期不能晚于今天")]
+    if last_contact_on is not None and last_contact_on > today:
+        errors["last_contact_on"] = [_("末次接触日期不能晚于今天")]
     if errors:
         raise ValidationError(errors)
     target_path = person.path if person is not None else getattr(person_data.grid, "path", "")
@@ -118,7 +126,14 @@ def observation_register(
     ):
         raise PermissionDenied
     if person_data is not None:
+        # Someone on file outside the actor's reach comes back as her own provisional
+        # record (people.services.person_register); check anyway: nothing may be
+        # written here for a person the actor may not change.
         person = person_register(actor=actor, data=person_data, ip_address=ip_address).person
+        if getattr(actor, "is_authenticated", False) and not can_on_path(
+            actor, Perm.PERSON_CHANGE, person.path or "\0"
+        ):
+            raise PermissionDenied
     assert person is not None
     if person.region_id is None:
         raise ValidationError(
@@ -172,7 +187,6 @@ def observation_register(
         arrived_on=arrived_on or starts_on,
         transport=transport,
         transport_number=observation.transport_number,
-        check_future=False,
     )
     proposal = {seat.code: user for seat, user in team_propose(observation=observation) if user}
     if proposal:
@@ -235,9 +249,10 @@ def observation_release(
         changes={"status": [ObservationStatus.ACTIVE, ObservationStatus.RELEASED]},
         reason=observation.end_note,
     )
+    alerts_close_for_end(actor=actor, observation=observation, now=now)
     team_notify(
         observation=observation,
-        title=_("%(name)s已解除观察") % {"name": mask_name(observation.person.name)},
+        title=Msg(gettext_noop("%(name)s已解除观察"), name=mask_name(observation.person.name)),
         level="success",
     )
     team_release_access(actor=actor, observation=observation)
@@ -276,10 +291,14 @@ def observation_end(
     )
     team_notify(
         observation=observation,
-        title=_("%(name)s的观察已提前结束（%(reason)s）")
-        % {"name": mask_name(observation.person.name), "reason": EndReason(reason).label},
+        title=Msg(
+            gettext_noop("%(name)s的观察已提前结束（%(reason)s）"),
+            name=mask_name(observation.person.name),
+            reason=EndReason(reason).label,
+        ),
         level="warning",
     )
+    alerts_close_for_end(actor=actor, observation=observation, now=now)
     team_release_access(actor=actor, observation=observation)
     return observation
 
@@ -314,8 +333,11 @@ def observation_extend(*, actor, observation: Observation, days: int, reason: st
     )
     team_notify(
         observation=observation,
-        title=_("%(name)s的观察期延长%(days)d天")
-        % {"name": mask_name(observation.person.name), "days": days},
+        title=Msg(
+            gettext_noop("%(name)s的观察期延长%(days)d天"),
+            name=mask_name(observation.person.name),
+            days=days,
+        ),
         body=extension.reason,
         level="warning",
     )

@@ -8,11 +8,12 @@ from collections import Counter
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bastion.access.models import Assignment, AssignmentKind, RoleAssignment, User
 from bastion.access.roles import Role
 from bastion.access.services import notify
+from bastion.core.i18n import Msg
 from bastion.monitoring.models import RiskArea
 from bastion.monitoring.selectors.rescreen import arrivals_unobserved
 
@@ -54,10 +55,15 @@ def rescreen_notify(*, area: RiskArea, now: dt.datetime | None = None) -> dict[U
     for user, count in counts.items():
         notify(
             recipient=user,
-            title=_("风险地区“%(area)s”：您的网格有%(n)d人需排查")
-            % {"area": area.name, "n": count},
-            body=_("%(from)s起从该地区返回、尚未纳入观察的人员，请逐一核实并登记观察。")
-            % {"from": area.risky_from.isoformat()},
+            title=Msg(
+                gettext_noop("风险地区“%(area)s”：您的网格有%(n)d人需排查"),
+                area=area.name,
+                n=count,
+            ),
+            body=Msg(
+                gettext_noop("%(from)s起从该地区返回、尚未纳入观察的人员，请逐一核实并登记观察。"),
+                **{"from": area.risky_from.isoformat()},
+            ),
             link=f"/monitoring/rescreen/?area={area.public_id}",
             level="warning",
         )

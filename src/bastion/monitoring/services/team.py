@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bastion.access.models import Assignment, AssignmentKind, User
+from bastion.access.roles import Role
 from bastion.access.scoping import forget_scope
 from bastion.access.services import assignment_create, assignment_delete, notify
 from bastion.core.audit import Action, audit_record
+from bastion.core.i18n import Localized, Msg
 from bastion.core.masking import mask_name
 from bastion.monitoring.models import (
     Observation,
@@ -23,6 +27,41 @@ from bastion.monitoring.models import (
 def _ancestor_paths(path: str) -> list[str]:
     """'a/b/c/' -> ['a/', 'a/b/', 'a/b/c/'] (each region's path ends with a slash)."""
     return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+
+
+# Roles whose holders may sit on a responsibility team of a person in their region (the
+# town liaison cadre, the grid and village cadres, the police officer and the doctor).
+TEAM_ROLES = (Role.TOWN_OFFICER, Role.COMMUNITY_OFFICER, Role.GRID_WORKER, Role.TEAM_MEMBER)
+
+
+def team_candidates(*, observation: Observation) -> QuerySet[User]:
+    """Who may be seated on this observation's team: active users holding a field role
+    (TEAM_ROLES) or a standing seat duty at the person's grid or a region above it.
+
+    The one rule behind the page's seat dropdowns, the API and `team_set`.
+    """
+    paths = _ancestor_paths(observation.path)
+    eligible = Q(roles__role__in=TEAM_ROLES, roles__region_path__in=paths) | Q(
+        seat_duties__path__in=paths
+    )
+    return User.objects.filter(Q(is_active=True) & eligible).distinct()
+
+
+def team_candidate_get(*, observation: Observation, username: str = "", public_id=None):
+    """One eligible user by username or public id; None when not one of them (whether
+    the account exists or not)."""
+    qs = team_candidates(observation=observation)
+    try:
+        return qs.get(public_id=public_id) if public_id else qs.get(username=username)
+    except (User.DoesNotExist, ValueError, ValidationError):
+        return None
+
+
+def not_a_candidate_error(seat_label: str, who: str) -> str:
+    return _("%(seat)s：%(user)s 不能担任此观察对象的责任组成员（须在其网格或上级区域任职）") % {
+        "seat": seat_label,
+        "user": who,
+    }
 
 
 def team_propose(*, observation: Observation) -> list[tuple[TeamTemplateRole, User | None]]:
@@ -102,6 +141,11 @@ def team_set(*, actor, observation: Observation, members: dict[str, User | None]
             raise ValidationError(
                 {code: [_("%(seat)s：账号已停用") % {"seat": seats[code].label_zh}]}
             )
+        if (
+            user is not None
+            and not team_candidates(observation=observation).filter(pk=user.pk).exists()
+        ):
+            raise ValidationError({code: [not_a_candidate_error(seats[code].label_zh, user)]})
         if member and user is None:
             member.delete()
         elif member:
@@ -129,16 +173,22 @@ def team_set(*, actor, observation: Observation, members: dict[str, User | None]
     for user in added:
         notify(
             recipient=user,
-            title=_("您已加入%(name)s的责任组（%(seat)s）")
-            % {
-                "name": mask_name(observation.person.name),
-                "seat": "、".join(seats[c].label_zh for c, u in members.items() if u == user),
-            },
+            title=Msg(
+                gettext_noop("您已加入%(name)s的责任组（%(seat)s）"),
+                name=mask_name(observation.person.name),
+                seat=[
+                    Localized(seats[c].label_zh, seats[c].label_en)
+                    for c, u in members.items()
+                    if u == user
+                ],
+            ),
             link=_observation_link(observation),
         )
 
 
-def team_notify(*, observation: Observation, title: str, body: str = "", level: str = "info"):
+def team_notify(
+    *, observation: Observation, title: str | Msg, body: str | Msg = "", level: str = "info"
+):
     """Message every seated member of the observation's team."""
     users = {m.user for m in observation.team.select_related("user") if m.user.is_active}
     for user in users:

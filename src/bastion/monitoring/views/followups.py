@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bastion.core.audit import client_ip
@@ -67,12 +66,6 @@ class FollowUpForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     note = forms.CharField(label=gettext_lazy("备注"), required=False, max_length=300)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("contact") == Contact.SEEN and not (data.get("temperature") or "").strip():
-            self.add_error("temperature", _("体温：已见到本人时请填写体温"))
-        return data
 
 
 def _row_context(request, row, form=None) -> dict:

@@ -10,22 +10,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bastion.access.roles import Perm
-from bastion.access.scoping import restrict_regions
 from bastion.core.masking import mask_name
 from bastion.geo.models import Region
 from bastion.monitoring.models import ServiceKind
 from bastion.monitoring.selectors.alerts import observation_timeline
 from bastion.monitoring.selectors.monitor import (
     KEYS,
+    can_monitor,
     child_regions,
     monitor_counts,
     monitor_records,
+    monitor_region,
 )
 from bastion.monitoring.selectors.observations import (
     observation_can_change,
     observation_get,
     observation_team,
+    visible_prefixes,
 )
 
 PAGE_SIZE = 50
@@ -43,16 +44,11 @@ LABELS = {
 
 
 def _region_or_404(user, code: str | None) -> Region | None:
-    if code is None:
-        return None
-    region = (
-        restrict_regions(Region.objects.filter(code=code), user, Perm.PERSON_VIEW)
-        .select_related("parent")
-        .first()
-    )
-    if region is None:
-        raise Http404
-    return region
+    return None if code is None else monitor_region(user=user, code=code)
+
+
+def _no_permission(request: HttpRequest) -> HttpResponse:
+    return render(request, "monitoring/monitor/forbidden.html", status=403)
 
 
 def _drill_url(region: Region | None, key: str) -> str:
@@ -70,6 +66,8 @@ def _cells(region: Region | None, counts: dict[str, int], query: str = "") -> li
 
 @login_required
 def monitor(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    if not can_monitor(request.user):
+        return _no_permission(request)
     region = _region_or_404(request.user, code)
     now = timezone.now()
     children = child_regions(user=request.user, region=region)
@@ -77,13 +75,14 @@ def monitor(request: HttpRequest, code: str | None = None) -> HttpResponse:
         user=request.user, region_path=region.path if region else None, now=now, children=children
     )
     ancestors = []
-    if region is not None:
+    if region is not None:  # the breadcrumb: only levels whose figures the user may open
         codes = [c for c in region.path.strip("/").split("/") if c][:-1]
-        ancestors = list(
-            restrict_regions(
-                Region.objects.filter(code__in=codes), request.user, Perm.PERSON_VIEW
-            ).order_by("path")
-        )
+        prefixes = visible_prefixes(request.user)
+        ancestors = [
+            r
+            for r in Region.objects.filter(code__in=codes).order_by("path")
+            if prefixes is None or any(r.path.startswith(p) for p in prefixes)
+        ]
     context = {
         "region": region,
         "ancestors": ancestors,
@@ -99,6 +98,7 @@ def monitor(request: HttpRequest, code: str | None = None) -> HttpResponse:
             for origin, c in counts["by_origin"]
         ],
         "children": [(child, _cells(child, c)) for child, c in counts["children"]],
+        "children_unplaced": _cells(region, counts["unplaced"]) if counts["unplaced"] else None,
     }
     return render(request, "monitoring/monitor/view.html", context)
 
@@ -113,6 +113,8 @@ def _origin_query(origin: str) -> str:
 def drill(request: HttpRequest, key: str, code: str | None = None) -> HttpResponse:
     if key not in KEYS:
         raise Http404
+    if not can_monitor(request.user):
+        return _no_permission(request)
     region = _region_or_404(request.user, code)
     category = request.GET.get("category") or None
     origin = request.GET.get("origin")

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from bastion.access.models import User
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path, has_perm
 from bastion.core.audit import client_ip
+from bastion.geo.selectors import region_get
 from bastion.monitoring import forms_observations as forms
 from bastion.monitoring.selectors.observations import (
     household_observations,
@@ -31,7 +31,7 @@ from bastion.monitoring.services.observations import (
     observation_release,
     release_blockers,
 )
-from bastion.monitoring.services.team import team_set
+from bastion.monitoring.services.team import team_candidate_get, team_candidates, team_set
 from bastion.people.selectors import person_get, person_list
 from bastion.people.services import PersonInput
 
@@ -64,11 +64,12 @@ def observation_list_view(request: HttpRequest) -> HttpResponse:
     qs = observation_list(
         user=request.user,
         status=filters.get("status") or None,
+        # the region's subtree by path prefix (a code trimmed of zeros would also match
+        # neighbouring towns); a region the user cannot see is a 404
+        region_path=region_get(user=request.user, code=region).path if region else None,
         policy=filters.get("category"),
         q=q,
     )
-    if region:
-        qs = qs.filter(region__code__startswith=region.rstrip("0") or region)
     page = Paginator(qs.order_by("path", "starts_on", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -131,16 +132,15 @@ def _housemates(user, observation):
     )
 
 
-def _candidates(observation) -> list[User]:
-    """Users who may be seated: active users with a grant or a seat duty above the grid."""
-    from bastion.monitoring.services.team import _ancestor_paths
+CANDIDATES_SHOWN = 200
 
-    paths = _ancestor_paths(observation.path)
+
+def _candidates(observation) -> list[User]:
+    """The users the seat dropdowns offer (team_candidates, the rule team_set applies)."""
     return list(
-        User.objects.filter(is_active=True)
-        .filter(Q(roles__region_path__in=paths) | Q(seat_duties__path__in=paths))
-        .distinct()
-        .order_by("username")[:200]
+        team_candidates(observation=observation)
+        .only("id", "public_id", "username", "full_name")
+        .order_by("full_name", "username", "id")[:CANDIDATES_SHOWN]
     )
 
 
@@ -155,8 +155,8 @@ def _changeable(request, public_id):
 @require_POST
 def observation_team_edit(request: HttpRequest, public_id) -> HttpResponse:
     observation = _changeable(request, public_id)
-    allowed = {u.pk: u for u in _candidates(observation)}
     members: dict[str, User | None] = {}
+    seated = {m.seat_id: m.user for m in observation_team(observation)}
     for seat in observation.policy.team_template.roles.all():
         raw = request.POST.get(f"seat_{seat.code}")
         if raw is None:
@@ -164,7 +164,10 @@ def observation_team_edit(request: HttpRequest, public_id) -> HttpResponse:
         if raw == "":
             members[seat.code] = None
             continue
-        user = next((u for u in allowed.values() if str(u.public_id) == raw), None)
+        current = seated.get(seat.pk)
+        if current is not None and str(current.public_id) == raw:
+            continue  # unchanged (kept even if its holder would not be offered today)
+        user = team_candidate_get(observation=observation, public_id=raw)
         if user is None:
             messages.error(request, _("%(seat)s：请选择有效的人员") % {"seat": seat.label_zh})
             return redirect("monitoring:observation", observation.public_id)

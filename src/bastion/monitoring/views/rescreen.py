@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import has_perm
-from bastion.core.importing import ImportMode
-from bastion.geo.models import Region
 from bastion.monitoring import forms_observations as forms
-from bastion.monitoring.models import Policy, RiskArea
+from bastion.monitoring.models import RiskArea
 from bastion.monitoring.selectors.rescreen import rescreen_overview
 from bastion.monitoring.services.arrivals import arrival_record
-from bastion.monitoring.services.listimport import (
-    COLUMNS,
-    list_import,
-    upload_discard,
-    upload_path,
-    upload_store,
-)
+from bastion.monitoring.services.listimport import COLUMNS, list_import_job
 from bastion.monitoring.views.observations import form_errors
-from bastion.people.selectors import person_get
-
-UPLOAD_KEY = "monitoring_list_import"
+from bastion.people.models import ImportJob
+from bastion.people.selectors import import_job_get, person_get
+from bastion.people.services import import_job_create, import_job_preview
+from bastion.people.views import (
+    ImportPages,
+    import_job_errors,
+    import_job_page,
+    import_job_progress,
+    import_job_start,
+)
 
 
 @login_required
@@ -81,27 +79,41 @@ def _require_import(user) -> None:
         raise Http404
 
 
+# The list import runs as an ImportJob of kind "observations": the same private upload
+# store, retention, re-run and rejected-row pages as the roster import.
+LIST_PAGES = ImportPages(
+    namespace="monitoring",
+    upload="list_import",
+    prefix="list",
+    importer=list_import_job,
+    preview_template="monitoring/observations/import_preview.html",
+    summary_template="monitoring/observations/_import_summary.html",
+)
+_KINDS = (ImportJob.Kind.OBSERVATIONS,)
+
+
 @login_required
 def list_upload(request: HttpRequest) -> HttpResponse:
     _require_import(request.user)
     form = forms.ListUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            token, filename = upload_store(form.cleaned_data["file"])
+            job = import_job_create(
+                actor=request.user,
+                uploaded_file=data["file"],
+                kind=ImportJob.Kind.OBSERVATIONS,
+                default_grid=data["default_grid"],
+                options={
+                    "policy": data["default_policy"].category if data["default_policy"] else "",
+                    "origin": data["default_origin"],
+                },
+            )
+            import_job_preview(actor=request.user, job=job, importer=list_import_job)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            previous = request.session.get(UPLOAD_KEY, {}).get("token")
-            if previous:
-                upload_discard(previous)
-            policy, grid = form.cleaned_data["default_policy"], form.cleaned_data["default_grid"]
-            request.session[UPLOAD_KEY] = {
-                "token": token,
-                "filename": filename,
-                "policy": policy.category if policy else "",
-                "grid": grid.code if grid else "",
-            }
-            return redirect("monitoring:list_preview")
+            return redirect("monitoring:list_job", job.public_id)
     return render(
         request,
         "monitoring/observations/import_upload.html",
@@ -110,59 +122,28 @@ def list_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pending(request) -> tuple[dict, dict]:
-    pending = request.session.get(UPLOAD_KEY)
-    if not pending:
-        raise Http404
-    try:
-        path = upload_path(pending["token"])
-    except ValidationError as exc:
-        raise Http404 from exc
-    kwargs = {"source": path, "filename": pending["filename"], "actor": request.user}
-    if pending.get("policy"):
-        kwargs["default_policy"] = Policy.objects.filter(category=pending["policy"]).first()
-    if pending.get("grid"):
-        kwargs["default_grid"] = Region.objects.filter(code=pending["grid"]).first()
-    return pending, kwargs
+def _job(request, public_id):
+    _require_import(request.user)
+    return import_job_get(user=request.user, public_id=public_id, kinds=_KINDS)
 
 
 @login_required
-def list_preview(request: HttpRequest) -> HttpResponse:
-    _require_import(request.user)
-    pending, kwargs = _pending(request)
-    report = list_import(dry_run=True, **kwargs)
-    return render(
-        request,
-        "monitoring/observations/import_preview.html",
-        {"report": report, "filename": pending["filename"], "modes": ImportMode, "result": False},
-    )
+def list_job(request: HttpRequest, public_id) -> HttpResponse:
+    return import_job_page(request, _job(request, public_id), LIST_PAGES)
 
 
 @login_required
-def list_run(request: HttpRequest) -> HttpResponse:
-    _require_import(request.user)
-    if request.method != "POST":
-        return redirect("monitoring:list_preview")
-    pending, kwargs = _pending(request)
-    form = forms.ListRunForm(request.POST)
-    mode = form.cleaned_data["mode"] if form.is_valid() else ImportMode.ALL_OR_NOTHING
-    report = list_import(dry_run=False, mode=mode, **kwargs)
-    if report.committed:
-        upload_discard(pending["token"])
-        request.session.pop(UPLOAD_KEY, None)
-    return render(
-        request,
-        "monitoring/observations/import_preview.html",
-        {"report": report, "filename": pending["filename"], "modes": ImportMode, "result": True},
-    )
+@require_POST
+def list_run(request: HttpRequest, public_id) -> HttpResponse:
+    return import_job_start(request, _job(request, public_id), LIST_PAGES)
 
 
 @login_required
-def list_errors(request: HttpRequest) -> HttpResponse:
-    """The error workbook of the pending upload (rows with their reasons)."""
-    _require_import(request.user)
-    _pending_, kwargs = _pending(request)
-    buffer = io.BytesIO()
-    list_import(dry_run=True, error_workbook=buffer, **kwargs)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename="errors.xlsx")
+def list_progress(request: HttpRequest, public_id) -> HttpResponse:
+    return import_job_progress(request, _job(request, public_id), LIST_PAGES)
+
+
+@login_required
+def list_errors(request: HttpRequest, public_id) -> HttpResponse:
+    """The rejected rows (ID and phone masked unless ?full=1, audited)."""
+    return import_job_errors(request, _job(request, public_id))

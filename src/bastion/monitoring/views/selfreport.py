@@ -1,14 +1,14 @@
 """The person's own self-report page (/r/<token>/): no login, nothing but their own data.
 
 A wrong, replaced or expired token gets a plain 404 page; requests are rate limited per
-client address and submissions per token (Django cache), answering 429 beyond that.
+client address and submissions per token, answering 429 beyond that. The counters are
+shared by every worker process (core.ratelimit: the database, or Redis).
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bastion.core.audit import client_ip
 from bastion.core.masking import mask_name
+from bastion.core.ratelimit import rate_limit_hit
 from bastion.monitoring import schedule
 from bastion.monitoring.models import FollowUpSource, ServiceKind, Symptom
 from bastion.monitoring.selectors.followups import followup_history
@@ -33,18 +34,6 @@ def _limits() -> tuple[int, int]:
     per_token = getattr(settings, "BASTION_SELFREPORT_SUBMISSIONS_PER_HOUR", 10)
     per_ip = getattr(settings, "BASTION_SELFREPORT_REQUESTS_PER_MINUTE", 60)
     return per_token, per_ip
-
-
-def _over_limit(key: str, limit: int, window: int) -> bool:
-    """Count one hit in a fixed window; True once the count passes `limit`."""
-    if cache.add(key, 1, window):
-        return limit < 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
 
 
 class SelfReportForm(forms.Form):
@@ -84,14 +73,14 @@ def _gate(request: HttpRequest, token: str, *, submission: bool):
     """(observation, None) when the request may go on, else (None, error response)."""
     per_token, per_ip = _limits()
     ip = client_ip(request) or "unknown"
-    if _over_limit(f"selfreport:ip:{ip}", per_ip, 60):
+    if rate_limit_hit("selfreport_ip", ip, limit=per_ip, window_seconds=60):
         return None, _too_many(request)
     observation = selfreport_observation(token)
     if observation is None:
         return None, _not_found(request)
     if submission:
-        key = f"selfreport:token:{selfreport_token_hash(token)[:32]}"
-        if _over_limit(key, per_token, 3600):
+        key = selfreport_token_hash(token)
+        if rate_limit_hit("selfreport_token", key, limit=per_token, window_seconds=3600):
             return None, _too_many(request)
     return observation, None
 

@@ -1,4 +1,9 @@
-"""`bastion purge [--dry-run] [--now ISO]`: apply the observation policies' retention.
+"""`bastion purge [--dry-run] [--now ISO]`: apply the retention rules and report.
+
+- observation data past each policy's retention after release (monitoring);
+- uploaded import files and their rejected rows past BASTION_IMPORT_RETENTION_HOURS,
+  and stray files in MEDIA_ROOT/imports/ (people.importjobs);
+- rate-limit counters of windows that ended more than a day ago (core.ratelimit).
 
 Run with --dry-run first: it prints what would be purged and writes nothing.
 """
@@ -7,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +42,10 @@ def parse_now(value: str) -> dt.datetime:
 
 
 class Command(BaseCommand):
-    help = "Delete or anonymize observation data past each policy's retention after release."
+    help = (
+        "Delete or anonymize observation data past each policy's retention after release; "
+        "delete expired import uploads and old rate-limit counters."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -69,3 +78,29 @@ class Command(BaseCommand):
             "rows": sum(v for k, v in totals.items() if k != "selfreport_tokens"),
         }
         self.stdout.write(self.style.SUCCESS(summary) if not dry_run else summary)
+        self._uploads(moment, dry_run)
+        self._rate_counters(dry_run)
+
+    def _uploads(self, moment: dt.datetime, dry_run: bool) -> None:
+        from bastion.people.services import import_uploads_purge
+
+        result = import_uploads_purge(now=moment, dry_run=dry_run)
+        self.stdout.write(
+            _(
+                "导入文件（保留 %(hours)d 小时）：上传的导入文件：%(uploads)d，"
+                "错误行文件：%(errors)d，无主文件：%(orphans)d，过期任务：%(jobs)d"
+            )
+            % {
+                "hours": settings.BASTION_IMPORT_RETENTION_HOURS,
+                "uploads": result.uploads,
+                "errors": result.error_files,
+                "orphans": result.orphans,
+                "jobs": result.jobs_expired,
+            }
+        )
+
+    def _rate_counters(self, dry_run: bool) -> None:
+        from bastion.core.ratelimit import rate_counters_prune
+
+        n = rate_counters_prune(dry_run=dry_run)
+        self.stdout.write(_("限流计数（一天以前的时段）：%(n)d") % {"n": n})

@@ -1,0 +1,14 @@
+"""Periodic housekeeping of core: old rate-limit counters."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(minute="17"))
+def prune_rate_counters() -> int:
+    """Hourly: delete database rate-limit counters of windows that ended a day ago."""
+    from bastion.core.ratelimit import rate_counters_prune
+
+    return rate_counters_prune()
