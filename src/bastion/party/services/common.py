@@ -1,0 +1,60 @@
+"""What every party service shares: who the actor is, and the one permission rule.
+
+A record is out of the actor's sight when she holds no Perm.PARTY_VIEW on its
+organization path or region path: Http404, as for reads. In sight but without the
+permission the write needs: PermissionDenied (403).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from bastion.access.roles import Perm
+from bastion.access.scoping import can_on_org_or_region, can_on_path
+from bastion.geo.models import Level
+
+COMMUNITY_LEVELS = (Level.COMMUNITY, Level.VILLAGE)
+
+
+def is_system(actor) -> bool:
+    """The demo generator and management commands act as a superuser or with actor None."""
+    return actor is None or getattr(actor, "is_superuser", False)
+
+
+def user_or_none(actor):
+    """The actor to store in a `recorded_by` column (None for the system)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def party_can(actor, perm: str, *, org_path: str, region_path: str = "") -> bool:
+    """May `actor` do `perm` on a record at this organization path / region path?"""
+    if is_system(actor):
+        return True
+    return can_on_org_or_region(actor, perm, org_path=org_path, region_path=region_path)
+
+
+def require(actor, perm: str, *, org_path: str, region_path: str = "") -> None:
+    """Pass, or PermissionDenied (seen but not allowed), or Http404 (not seen)."""
+    if party_can(actor, perm, org_path=org_path, region_path=region_path):
+        return
+    if perm != Perm.PARTY_VIEW and party_can(
+        actor, Perm.PARTY_VIEW, org_path=org_path, region_path=region_path
+    ):
+        raise PermissionDenied
+    raise Http404
+
+
+def require_at_community(actor, perm: str, *, path: str, org_path: str = "") -> None:
+    """Community work (confirming registrations, service entries): `perm` on the region
+    `path`; 403 when the actor sees the record but may not, 404 otherwise."""
+    if is_system(actor) or can_on_path(actor, perm, path):
+        return
+    if party_can(actor, Perm.PARTY_VIEW, org_path=org_path, region_path=path):
+        raise PermissionDenied
+    raise Http404
+
+
+def clean(value: str | None, limit: int) -> str:
+    """Stripped text cut to the column's length."""
+    return (value or "").strip()[:limit]
