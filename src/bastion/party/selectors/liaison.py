@@ -32,10 +32,14 @@ def liaison_group_get(*, user, public_id) -> LiaisonGroup:
 
 
 def liaison_groups_with_counts(*, user) -> QuerySet[LiaisonGroup]:
-    return liaison_group_list(user=user).annotate(
-        units=Count("pairings", filter=Q(pairings__ended_on__isnull=True), distinct=True),
-        visit_count=Count("visits", distinct=True),
-    ).order_by("org_path", "number", "id")
+    return (
+        liaison_group_list(user=user)
+        .annotate(
+            units=Count("pairings", filter=Q(pairings__ended_on__isnull=True), distinct=True),
+            visit_count=Count("visits", distinct=True),
+        )
+        .order_by("org_path", "number", "id")
+    )
 
 
 def liaison_visit_list(*, user, group: LiaisonGroup | None = None) -> QuerySet[LiaisonVisit]:

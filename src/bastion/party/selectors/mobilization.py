@@ -107,12 +107,16 @@ def mobilization_counts(*, user, mobilization: Mobilization) -> CallCounts:
 
 def mobilizations_with_counts(*, user) -> QuerySet[Mobilization]:
     """The user's calls annotated with recipients / seen / answered / acted (all recipients)."""
-    return mobilization_list(user=user).annotate(
-        recipient_total=Count("recipients"),
-        seen_total=Count("recipients", filter=Q(recipients__seen_at__isnull=False)),
-        answered_total=Count("recipients", filter=Q(recipients__answered_at__isnull=False)),
-        acted_total=Count("recipients", filter=Q(recipients__acted_at__isnull=False)),
-    ).order_by("-sent_at", "-id")
+    return (
+        mobilization_list(user=user)
+        .annotate(
+            recipient_total=Count("recipients"),
+            seen_total=Count("recipients", filter=Q(recipients__seen_at__isnull=False)),
+            answered_total=Count("recipients", filter=Q(recipients__answered_at__isnull=False)),
+            acted_total=Count("recipients", filter=Q(recipients__acted_at__isnull=False)),
+        )
+        .order_by("-sent_at", "-id")
+    )
 
 
 def recipient_of_member(*, member: PartyMember, mobilization: Mobilization):

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, CharField, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,50 +26,58 @@ from bastion.party.models import (
 )
 from bastion.party.services.common import clean, is_system, party_can, require, user_or_none
 
-BATCH = 2000
 NOTIFY_LIMIT = 2000  # logins notified of one call; the rest see it on their call list
 
 
-def _recipient_rows(mobilization: Mobilization, organization: Organization, audience: str):
+def insert_select(model, columns: list[str], qs) -> int:
+    """INSERT INTO model (columns) SELECT ...: one set-based statement for rows derived
+    from `qs` (a values_list in `columns` order); returns the rows written."""
+    sql, params = qs.order_by().query.sql_with_params()
+    quote = connection.ops.quote_name
+    target = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({target}) {sql}", params)  # noqa: S608 - identifiers from the model, values bound
+        return cursor.rowcount
+
+
+RECIPIENT_COLUMNS = [
+    "mobilization_id",
+    "organization_id",
+    "member_id",
+    "org_path",
+    "region_path",
+    "answer",
+    "action",
+]
+
+
+def _insert_recipients(call: Mobilization, organization: Organization, audience: str) -> int:
+    """Every open organization and/or every member below `organization`, set-based."""
+    constants = {
+        "m": Value(call.pk, output_field=BigIntegerField()),
+        "blank_answer": Value("", output_field=CharField()),
+        "blank_action": Value("", output_field=CharField()),
+        "none": Value(None, output_field=BigIntegerField()),
+    }
+    total = 0
     if audience in (CallAudience.ORGANIZATIONS, CallAudience.BOTH):
         orgs = (
             Organization.objects.filter(path__startswith=organization.path, closed_on__isnull=True)
             .exclude(pk=organization.pk)
-            .values_list("pk", "path", "region_path")
-            .order_by("path")
+            .annotate(**constants)
+            .values_list("m", "pk", "none", "path", "region_path", "blank_answer", "blank_action")
         )
-        for pk, path, region_path in orgs.iterator(chunk_size=BATCH):
-            yield MobilizationRecipient(
-                mobilization=mobilization,
-                organization_id=pk,
-                org_path=path,
-                region_path=region_path,
-            )
+        total += insert_select(MobilizationRecipient, RECIPIENT_COLUMNS, orgs)
     if audience in (CallAudience.MEMBERS, CallAudience.BOTH):
         members = (
             PartyMember.objects.filter(org_path__startswith=organization.path)
             .exclude(status=MemberStatus.LEFT)
-            .values_list("pk", "org_path", "region_path")
-            .order_by("org_path", "pk")
-        )
-        for pk, path, region_path in members.iterator(chunk_size=BATCH):
-            yield MobilizationRecipient(
-                mobilization=mobilization, member_id=pk, org_path=path, region_path=region_path
+            .annotate(**constants)
+            .values_list(
+                "m", "none", "pk", "org_path", "region_path", "blank_answer", "blank_action"
             )
-
-
-def _bulk(rows) -> int:
-    batch: list = []
-    total = 0
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            MobilizationRecipient.objects.bulk_create(batch)
-            total += len(batch)
-            batch = []
-    if batch:
-        MobilizationRecipient.objects.bulk_create(batch)
-        total += len(batch)
+        )
+        total += insert_select(MobilizationRecipient, RECIPIENT_COLUMNS, members)
     return total
 
 
@@ -116,7 +125,7 @@ def mobilization_send(
     call.full_clean()
     with transaction.atomic():
         call.save()
-        total = _bulk(_recipient_rows(call, organization, audience))
+        total = _insert_recipients(call, organization, audience)
         if total == 0:
             raise ValidationError({"audience": [_("下级没有可以接收号召的党组织或党员")]})
         audit_record(
