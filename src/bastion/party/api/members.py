@@ -88,6 +88,33 @@ def create_member(request, payload: MemberIn):
     return Status(201, sel.member_get(user=user, public_id=member.public_id))
 
 
+@router.post("/members/import", response=ImportOut)
+def import_members(
+    request,
+    file: UploadedFile = File(...),  # noqa: B008 - ninja's declaration style
+    organization: str = Form(""),  # noqa: B008 - default organization code for rows without one
+    dry_run: bool = Form(True),  # noqa: B008
+    valid_rows: bool = Form(False),  # noqa: B008 - import the valid rows, reject the rest
+):
+    """`dry_run=true` (default) reports what would be enrolled, skipped and rejected;
+    `dry_run=false` imports (all or nothing unless `valid_rows=true`)."""
+    user = api_user(request)
+    default = (
+        pick_organization(user, organization, perm=Perm.PARTY_MANAGE) if organization else None
+    )
+    if not services.memberimport.may_import(user, default):
+        raise Http404
+    report = services.member_import(
+        actor=user,
+        source=file,
+        filename=file.name or "members.xlsx",
+        dry_run=dry_run,
+        mode=ImportMode.VALID_ROWS if valid_rows else ImportMode.ALL_OR_NOTHING,
+        default_organization=default,
+    )
+    return {"committed": report.committed, "dry_run": dry_run, "report": report.as_dict()}
+
+
 @router.get("/members/{public_id}", response=MemberDetailOut)
 def get_member(request, public_id: UUID):
     return sel.member_get(user=api_user(request), public_id=public_id)
@@ -166,30 +193,3 @@ def add_service_entry(request, public_id: UUID, payload: ServiceEntryIn):
         corrects=corrects,
     )
     return Status(201, entry)
-
-
-@router.post("/members/import", response=ImportOut)
-def import_members(
-    request,
-    file: UploadedFile = File(...),  # noqa: B008 - ninja's declaration style
-    organization: str = Form(""),  # noqa: B008 - default organization code for rows without one
-    dry_run: bool = Form(True),  # noqa: B008
-    valid_rows: bool = Form(False),  # noqa: B008 - import the valid rows, reject the rest
-):
-    """`dry_run=true` (default) reports what would be enrolled, skipped and rejected;
-    `dry_run=false` imports (all or nothing unless `valid_rows=true`)."""
-    user = api_user(request)
-    default = (
-        pick_organization(user, organization, perm=Perm.PARTY_MANAGE) if organization else None
-    )
-    if not services.memberimport.may_import(user, default):
-        raise Http404
-    report = services.member_import(
-        actor=user,
-        source=file,
-        filename=file.name or "members.xlsx",
-        dry_run=dry_run,
-        mode=ImportMode.VALID_ROWS if valid_rows else ImportMode.ALL_OR_NOTHING,
-        default_organization=default,
-    )
-    return {"committed": report.committed, "dry_run": dry_run, "report": report.as_dict()}

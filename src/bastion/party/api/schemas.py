@@ -9,6 +9,8 @@ from uuid import UUID
 
 from ninja import Schema
 
+CENT = Decimal("0.01")
+
 # --- Organizations ---------------------------------------------------------------------------
 
 
@@ -691,8 +693,16 @@ class FeeGrantOut(Schema):
     balance: Decimal
 
     @staticmethod
+    def resolve_granted(obj) -> Decimal:
+        return Decimal(obj.granted).quantize(CENT)
+
+    @staticmethod
     def resolve_spent(obj) -> Decimal:
-        return -obj.spent_signed
+        return (-Decimal(obj.spent_signed)).quantize(CENT)
+
+    @staticmethod
+    def resolve_balance(obj) -> Decimal:
+        return Decimal(obj.balance).quantize(CENT)
 
 
 class FeeGrantDetailOut(FeeGrantOut):

@@ -140,7 +140,8 @@ def _organizations(actor) -> dict[str, Organization | None]:
     qs = Organization.objects.filter(closed_on__isnull=True)
     if not is_system(actor):
         qs = organization_list(user=actor, perm=Perm.PARTY_MANAGE).filter(closed_on__isnull=True)
-    for org in qs.only("pk", "code", "name", "path", "region_path", "closed_on", "tier"):
+    fields = ("pk", "code", "name", "path", "region_path", "closed_on", "tier")
+    for org in qs.select_related(None).only(*fields):
         known[org.code.lower()] = org
         by_name[org.name] = None if org.name in by_name else org
     for name, org in by_name.items():

@@ -222,7 +222,13 @@ def mobilization_respond(
     now = timezone.now()
     changes: dict = {}
     with transaction.atomic():
-        recipient = MobilizationRecipient.objects.select_for_update().get(pk=recipient.pk)
+        recipient = (
+            MobilizationRecipient.objects.select_for_update()
+            .select_related("mobilization")
+            .get(pk=recipient.pk)
+        )
+        if recipient.mobilization.closed_at is not None:
+            raise ValidationError({"mobilization": [_("该号召已结束")]})
         recipient.seen_at = recipient.seen_at or now
         if answer:
             changes["answer"] = [recipient.answer, answer]
