@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_org_or_region
@@ -272,10 +273,10 @@ def _errors_of(number: int, exc: ValidationError) -> list[RowError]:
 
 
 ACTION_LABELS = {
-    "created_person": "新登记人员并入册",
-    "created": "已有人员，入册",
-    "skipped": "已是该组织党员，跳过",
-    "rejected": "有错误",
+    "created_person": gettext_noop("新登记人员并入册"),
+    "created": gettext_noop("已有人员，入册"),
+    "skipped": gettext_noop("已是该组织党员，跳过"),
+    "rejected": gettext_noop("有错误"),
 }
 
 
