@@ -35,7 +35,7 @@ def test_counts_and_rate_follow_the_responses(world, party_tree, county, login):
     org_recipient.refresh_from_db()
     assert org_recipient.seen_at is not None  # her own organization has now seen it
     response = client.post(
-        f"/party/calls/{world.call.public_id}/respond/{org_recipient.pk}/",
+        f"/party/calls/{world.call.public_id}/respond/{org_recipient.key}/",
         {"answer": "已部署", "acted": "on", "action": "组织党员突击队", "people_count": "35"},
     )
     assert response.status_code == 302
@@ -115,3 +115,22 @@ def test_party_outsider_sees_town_b_recipients_only_and_a_member_sees_her_call(
     me = login(world.wang_login)
     assert me.get(f"/party/me/calls/{world.call.public_id}/").status_code == 200
     assert "全县党员投身疫情防控" in me.get("/party/me/").content.decode()
+
+
+def test_recipients_are_addressed_by_key_not_by_row_number(world, party_tree, login):
+    client = login(party_tree.secretary_a)
+    items = client.get(f"{API}/calls/{world.call.public_id}/recipients").json()["items"]
+    keys = {i["key"] for i in items}
+    assert f"o-{party_tree.town_a.public_id}" in keys and all("id" not in i for i in items)
+    response = client.post(
+        f"{API}/calls/{world.call.public_id}/recipients/o-{party_tree.town_a.public_id}/respond",
+        data='{"answer": "收到"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["state"] == "answered"
+    bad = client.post(
+        f"{API}/calls/{world.call.public_id}/recipients/o-{party_tree.town_b.public_id}/respond",
+        data='{"answer": "x"}',
+        content_type="application/json",
+    )
+    assert bad.status_code == 404

@@ -290,3 +290,26 @@ def test_decision_audit_names_the_status_change(county, world):
         object_id=str(world.registration.public_id), action="update"
     ).get()
     assert entry.changes["status"] == ["pending", "confirmed"]
+
+
+def test_staff_correct_an_entry_on_the_card_page(county, party_tree, world, login):
+    zhang = party_tree.members["zhang"]
+    today = timezone.localdate()
+    entry = services.service_record_add(
+        actor=county.community, member=zhang, served_on=today, hours=Decimal("5"),
+        description="值守", community=county.community_a1,
+    )  # fmt: skip
+    client = login(county.community)
+    response = client.post(
+        f"/party/members/{zhang.public_id}/service/{entry.public_id}/correct/",
+        {"hours": "0", "description": "值守（未到岗，不计）"},
+    )
+    assert response.status_code == 302
+    card = service_card(member=zhang, year=today.year, quarter=(today.month - 1) // 3 + 1)
+    assert card.hours == Decimal("0") and entry.corrections.count() == 1
+    # The corrected entry cannot be corrected again; the page says so.
+    again = client.post(
+        f"/party/members/{zhang.public_id}/service/{entry.public_id}/correct/",
+        {"hours": "1", "description": "x"},
+    )
+    assert again.status_code == 404

@@ -140,3 +140,17 @@ def test_liaison_groups_are_the_organization_departments(world, party_tree, logi
     items = login(party_tree.orgdept_tree).get(f"{API}/liaison-groups").json()["items"]
     assert [g["name"] for g in items] == ["第一联点小组"]
     assert [u["code"] for u in items[0]["units"]] == ["430121001"]
+
+
+def test_seats_are_addressed_by_the_persons_public_id(world, party_tree, login):
+    wang = party_tree.members["wang"].person
+    client = login(party_tree.secretary_a)
+    response = client.delete(f"{API}/teams/{world.team.public_id}/members/{wang.public_id}")
+    assert response.status_code == 204
+    assert not world.team.members.filter(left_on__isnull=True).exists()
+    assert (
+        client.get(
+            f"/party/teams/{world.team.public_id}/seats/{wang.public_id}/remove/"
+        ).status_code
+        == 404
+    )

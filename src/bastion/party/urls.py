@@ -75,6 +75,11 @@ urlpatterns = [
     path("members/<uuid:public_id>/account/", members.member_account, name="member_account"),
     path("members/<uuid:public_id>/card/", members.member_card, name="member_card"),
     path("members/<uuid:public_id>/service/", members.service_entry_add, name="service_entry_add"),
+    path(
+        "members/<uuid:public_id>/service/<uuid:entry_id>/correct/",
+        members.service_entry_correct,
+        name="service_entry_correct",
+    ),
     # Community registration (staff)
     path("registrations/", registrations.registration_list, name="registrations"),
     path("registrations/new/", registrations.registration_create, name="registration_create"),
@@ -102,7 +107,9 @@ urlpatterns = [
     path("teams/<uuid:public_id>/edit/", teams.team_edit, name="team_edit"),
     path("teams/<uuid:public_id>/disband/", teams.team_disband, name="team_disband"),
     path(
-        "teams/<uuid:public_id>/seats/<int:seat_id>/remove/", teams.seat_remove, name="seat_remove"
+        "teams/<uuid:public_id>/seats/<uuid:person_id>/remove/",
+        teams.seat_remove,
+        name="seat_remove",
     ),
     path("zones/", teams.zone_list, name="zones"),
     path("zones/new/", teams.zone_create, name="zone_create"),
@@ -126,7 +133,7 @@ urlpatterns = [
     path("calls/<uuid:public_id>/", calls.call_detail, name="call_detail"),
     path("calls/<uuid:public_id>/close/", calls.call_close, name="call_close"),
     path(
-        "calls/<uuid:public_id>/respond/<int:recipient_id>/",
+        "calls/<uuid:public_id>/respond/<slug:key>/",
         calls.call_respond,
         name="call_respond",
     ),

@@ -104,20 +104,20 @@ def list_recipients(request, public_id: UUID, state: str = ""):
     return qs
 
 
-@router.post("/calls/{public_id}/recipients/{recipient_id}/respond", response=RecipientOut)
-def respond(request, public_id: UUID, recipient_id: int, payload: RespondIn):
+@router.post("/calls/{public_id}/recipients/{key}/respond", response=RecipientOut)
+def respond(request, public_id: UUID, key: str, payload: RespondIn):
     """Answer for a recipient organization one manages, or for oneself as a member."""
     user = api_user(request)
     call = sel.mobilization_get(user=user, public_id=public_id)
-    recipient = sel.recipient_get(user=user, mobilization=call, pk=recipient_id)
+    recipient = sel.recipient_get(user=user, mobilization=call, key=key)
     return services.mobilization_respond(actor=user, recipient=recipient, **payload.dict())
 
 
-@router.post("/calls/{public_id}/recipients/{recipient_id}/seen", response=RecipientOut)
-def mark_seen(request, public_id: UUID, recipient_id: int):
+@router.post("/calls/{public_id}/recipients/{key}/seen", response=RecipientOut)
+def mark_seen(request, public_id: UUID, key: str):
     user = api_user(request)
     call = sel.mobilization_get(user=user, public_id=public_id)
-    recipient = sel.recipient_get(user=user, mobilization=call, pk=recipient_id)
+    recipient = sel.recipient_get(user=user, mobilization=call, key=key)
     if not can_respond(user, recipient):
         raise Http404
     return services.mobilization_mark_seen(actor=user, recipient=recipient)

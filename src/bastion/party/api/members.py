@@ -178,7 +178,9 @@ def add_service_entry(request, public_id: UUID, payload: ServiceEntryIn):
     member = sel.member_get(user=user, public_id=public_id)
     corrects = None
     if payload.corrects is not None:
-        corrects = ServiceRecordEntry.objects.filter(member=member, pk=payload.corrects).first()
+        corrects = ServiceRecordEntry.objects.filter(
+            member=member, public_id=payload.corrects
+        ).first()
         if corrects is None:
             raise Http404
     entry = services.service_record_add(

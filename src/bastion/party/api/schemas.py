@@ -226,25 +226,25 @@ class ServiceEntryIn(Schema):
     served_on: dt.date
     hours: Decimal
     description: str
-    corrects: int | None = None
+    corrects: UUID | None = None
 
 
 class ServiceEntryOut(Schema):
-    id: int
+    public_id: UUID
     served_on: dt.date
     hours: Decimal
     description: str
     community_code: str | None
     source: str
-    corrects: int | None
+    corrects: UUID | None
 
     @staticmethod
     def resolve_community_code(obj) -> str | None:
         return obj.community.code if obj.community_id else None
 
     @staticmethod
-    def resolve_corrects(obj) -> int | None:
-        return obj.corrects_id
+    def resolve_corrects(obj) -> UUID | None:
+        return obj.corrects.public_id if obj.corrects_id else None
 
 
 class ServiceCardOut(Schema):
@@ -404,11 +404,15 @@ class TeamOut(Schema):
 
 
 class SeatOut(Schema):
-    id: int
+    person: UUID
     person_name: str
     member: UUID | None
     role: str
     joined_on: dt.date | None
+
+    @staticmethod
+    def resolve_person(obj) -> UUID:
+        return obj.person.public_id
 
     @staticmethod
     def resolve_person_name(obj) -> str:
@@ -629,7 +633,7 @@ class CallIn(Schema):
 
 
 class RecipientOut(Schema):
-    id: int
+    key: str
     kind: str
     organization: OrganizationRef | None
     member: UUID | None

@@ -96,11 +96,12 @@ def add_team_member(request, public_id: UUID, payload: SeatIn):
     return Status(201, sel.team_get(user=user, public_id=public_id))
 
 
-@router.api_operation(["DELETE"], "/teams/{public_id}/members/{seat_id}", response={204: None})
-def remove_team_member(request, public_id: UUID, seat_id: int):
+@router.api_operation(["DELETE"], "/teams/{public_id}/members/{person_id}", response={204: None})
+def remove_team_member(request, public_id: UUID, person_id: UUID):
+    """Take a person (by the person's public id) off the team."""
     user = api_user(request)
     team = sel.team_get(user=user, public_id=public_id)
-    services.team_member_remove(actor=user, seat=sel.team_seat_get(team=team, pk=seat_id))
+    services.team_member_remove(actor=user, seat=sel.team_seat_get(team=team, person_id=person_id))
     return Status(204, None)
 
 

@@ -26,7 +26,7 @@ from bastion.geo.models import Level, Region
 from bastion.party.demo import names
 from bastion.party.demo.structure import Tree, scaled
 from bastion.party.models import Membership, MemberStatus, Organization, PartyMember, Sector
-from bastion.party.services.mobilization import insert_select
+from bastion.party.services.common import insert_select
 from bastion.people.bulk import EncodeContext, encode_chunk
 from bastion.people.bulkwrite import ChunkWriter
 from bastion.people.identity import id_number_index

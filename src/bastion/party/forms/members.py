@@ -101,6 +101,13 @@ class ServiceEntryForm(forms.Form):
     description = forms.CharField(label=_("服务内容"), max_length=300)
 
 
+class ServiceCorrectionForm(forms.Form):
+    hours = forms.DecimalField(
+        label=_("更正后的时长（小时）"), min_value=0, max_value=24, decimal_places=2
+    )
+    description = forms.CharField(label=_("服务内容"), max_length=300)
+
+
 class QuarterForm(forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
     quarter = forms.ChoiceField(

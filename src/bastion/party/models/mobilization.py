@@ -106,6 +106,14 @@ class MobilizationRecipient(models.Model):
         return f"{self.mobilization_id}: {self.organization_id or self.member_id}"
 
     @property
+    def key(self) -> str:
+        """The recipient's identifier in URLs and the API: "o-<organization public id>" or
+        "m-<member public id>" (sequential ids never leave the database)."""
+        if self.organization_id:
+            return f"o-{self.organization.public_id}"
+        return f"m-{self.member.public_id}"
+
+    @property
     def label(self) -> str:
         """The organization's name, or the member's masked name."""
         if self.organization_id:

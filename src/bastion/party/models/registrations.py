@@ -115,7 +115,7 @@ class RegistrationRenewal(PublicIdModel):
         return f"{self.registration_id} -> {self.valid_until}"
 
 
-class ServiceRecordEntry(models.Model):
+class ServiceRecordEntry(PublicIdModel):
     """One entry of a member's community service record (append-only).
 
     Written by the volunteers app for confirmed hours (source "volunteers", source_ref

@@ -8,8 +8,10 @@ only as far as the user sees them. A member sees the calls addressed to them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import restrict_by_org_or_region
@@ -127,14 +129,25 @@ def recipient_of_member(*, member: PartyMember, mobilization: Mobilization):
     )
 
 
-def recipient_get(*, user, mobilization: Mobilization, pk: int) -> MobilizationRecipient:
-    """One recipient of a call the user sees (or her own); Http404 otherwise."""
-    from django.http import Http404
-
+def recipient_get(*, user, mobilization: Mobilization, key: str) -> MobilizationRecipient:
+    """One recipient of a call by its key ("o-<uuid>" / "m-<uuid>") that the user sees
+    (or her own); Http404 otherwise."""
+    kind, _dash, public_id = (key or "").partition("-")
+    try:
+        uuid = UUID(public_id)
+    except ValueError as exc:
+        raise Http404 from exc
+    lookups = {"o": "organization__public_id", "m": "member__public_id"}
+    if kind not in lookups:
+        raise Http404
     qs = recipient_list(
         user=user, mobilization=mobilization
     ) | MobilizationRecipient.objects.filter(mobilization=mobilization, member__user=user)
-    recipient = qs.filter(pk=pk).select_related("mobilization", "member").first()
+    recipient = (
+        qs.filter(**{lookups[kind]: uuid})
+        .select_related("mobilization", "member", "organization")
+        .first()
+    )
     if recipient is None:
         raise Http404
     return recipient

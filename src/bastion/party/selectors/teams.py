@@ -43,10 +43,15 @@ def team_seats(team: Team) -> QuerySet[TeamMember]:
     )
 
 
-def team_seat_get(*, team: Team, pk: int) -> TeamMember:
+def team_seat_get(*, team: Team, person_id) -> TeamMember:
+    """The current seat of a person (by the person's public id) in a team; Http404 otherwise."""
     from django.http import Http404
 
-    seat = team.members.filter(pk=pk, left_on__isnull=True).select_related("person").first()
+    seat = (
+        team.members.filter(person__public_id=person_id, left_on__isnull=True)
+        .select_related("person")
+        .first()
+    )
     if seat is None:
         raise Http404
     return seat

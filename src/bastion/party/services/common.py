@@ -8,6 +8,7 @@ permission the write needs: PermissionDenied (403).
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
 
 from bastion.access.roles import Perm
@@ -58,3 +59,14 @@ def require_at_community(actor, perm: str, *, path: str, org_path: str = "") -> 
 def clean(value: str | None, limit: int) -> str:
     """Stripped text cut to the column's length."""
     return (value or "").strip()[:limit]
+
+
+def insert_select(model, columns: list[str], qs) -> int:
+    """INSERT INTO model (columns) SELECT ...: one set-based statement for rows derived
+    from `qs` (a values_list in `columns` order); returns the rows written."""
+    sql, params = qs.order_by().query.sql_with_params()
+    quote = connection.ops.quote_name
+    target = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({target}) {sql}", params)  # noqa: S608 - identifiers from the model, values bound
+        return cursor.rowcount

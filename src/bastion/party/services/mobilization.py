@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import BigIntegerField, CharField, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -24,20 +24,16 @@ from bastion.party.models import (
     Organization,
     PartyMember,
 )
-from bastion.party.services.common import clean, is_system, party_can, require, user_or_none
+from bastion.party.services.common import (
+    clean,
+    insert_select,
+    is_system,
+    party_can,
+    require,
+    user_or_none,
+)
 
 NOTIFY_LIMIT = 2000  # logins notified of one call; the rest see it on their call list
-
-
-def insert_select(model, columns: list[str], qs) -> int:
-    """INSERT INTO model (columns) SELECT ...: one set-based statement for rows derived
-    from `qs` (a values_list in `columns` order); returns the rows written."""
-    sql, params = qs.order_by().query.sql_with_params()
-    quote = connection.ops.quote_name
-    target = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({target}) {sql}", params)  # noqa: S608 - identifiers from the model, values bound
-        return cursor.rowcount
 
 
 RECIPIENT_COLUMNS = [

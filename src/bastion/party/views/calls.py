@@ -120,10 +120,10 @@ def call_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def call_respond(request: HttpRequest, public_id, recipient_id: int) -> HttpResponse:
+def call_respond(request: HttpRequest, public_id, key: str) -> HttpResponse:
     user = request.user
     call = sel.mobilization_get(user=user, public_id=public_id)
-    recipient = sel.recipient_get(user=user, mobilization=call, pk=recipient_id)
+    recipient = sel.recipient_get(user=user, mobilization=call, key=key)
     if not can_respond(user, recipient):
         raise Http404
     services.mobilization_mark_seen(actor=user, recipient=recipient)

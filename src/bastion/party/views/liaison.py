@@ -3,6 +3,8 @@ only for holders of Perm.CADRE_OBSERVE (404 for everyone else, every page)."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -29,6 +31,13 @@ from bastion.party.views.common import (
 
 TAB = "party:liaison"
 CADRE_TAB = "party:cadres"
+
+
+def _uuid(value):
+    try:
+        return UUID(str(value))
+    except ValueError as exc:
+        raise Http404 from exc
 
 
 def _manage(user, group) -> bool:
@@ -113,7 +122,7 @@ def group_detail(request: HttpRequest, public_id) -> HttpResponse:
             return done(request, _("已加入小组"), "party:liaison_detail", group.public_id)
         if "unpair" in request.POST:
             pairing = group.pairings.filter(
-                pk=request.POST.get("unpair"), ended_on__isnull=True
+                unit__public_id=_uuid(request.POST.get("unpair")), ended_on__isnull=True
             ).first()
             if pairing is None:
                 raise Http404

@@ -312,6 +312,7 @@ def member_card(request: HttpRequest, public_id) -> HttpResponse:
             "label": exports.quarter_label(year, quarter),
             "can_export": has_perm(request.user, Perm.EXPORT_PII),
             "can_add": has_perm(request.user, Perm.REGISTRATION_CONFIRM),
+            "can_correct": has_perm(request.user, Perm.REGISTRATION_CONFIRM),
         },
     )
 
@@ -347,6 +348,53 @@ def service_entry_add(request: HttpRequest, public_id) -> HttpResponse:
         submit=_("记录"),
         cancel=reverse("party:member_card", args=[member.public_id]),
         intro=_("志愿服务任务的时长由签到签退自动记入；这里记录任务以外的服务。"),
+        tab=TAB,
+    )
+
+
+@login_required
+def service_entry_correct(request: HttpRequest, public_id, entry_id) -> HttpResponse:
+    """Community staff correct an entry: a new entry replaces it (the old one stays)."""
+    require_anywhere(request.user, Perm.REGISTRATION_CONFIRM)
+    member = sel.member_get(user=request.user, public_id=public_id)
+    entry = (
+        sel.effective_entries()
+        .filter(member=member, public_id=entry_id)
+        .select_related("community")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    form = forms.ServiceCorrectionForm(
+        request.POST or None, initial={"hours": entry.hours, "description": entry.description}
+    )
+    if submitted(
+        request,
+        form,
+        lambda d: services.service_record_add(
+            actor=request.user,
+            member=member,
+            served_on=entry.served_on,
+            hours=d["hours"],
+            description=d["description"],
+            community=entry.community
+            or pick_region(d.get("community", ""), field="community", levels=COMMUNITY_LEVELS),
+            corrects=entry,
+        ),
+    ):
+        return done(request, _("已更正"), "party:member_card", member.public_id)
+    return form_page(
+        request,
+        form,
+        title=_("更正服务记录：%(n)s") % {"n": member.person.name},
+        submit=_("更正"),
+        cancel=reverse("party:member_card", args=[member.public_id]),
+        intro=_("更正会新增一条记录代替原记录，原记录保留；时长填0表示这次服务不计。"),
+        facts=[
+            (_("日期"), entry.served_on),
+            (_("原时长"), entry.hours),
+            (_("原内容"), entry.description),
+        ],
         tab=TAB,
     )
 

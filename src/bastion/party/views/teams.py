@@ -177,11 +177,11 @@ def team_disband(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def seat_remove(request: HttpRequest, public_id, seat_id: int) -> HttpResponse:
+def seat_remove(request: HttpRequest, public_id, person_id) -> HttpResponse:
     team = sel.team_get(user=request.user, public_id=public_id)
     if not _manage(request.user, team):
         raise Http404
-    seat = sel.team_seat_get(team=team, pk=seat_id)
+    seat = sel.team_seat_get(team=team, person_id=person_id)
     if request.method == "POST":
         return attempt(
             request,
