@@ -8,7 +8,7 @@ permission the write needs: PermissionDenied (403).
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404
 
 from bastion.access.roles import Perm
@@ -70,3 +70,15 @@ def insert_select(model, columns: list[str], qs) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({target}) {sql}", params)  # noqa: S608 - identifiers from the model, values bound
         return cursor.rowcount
+
+
+def save_audited(record, *, actor, action: str, update_fields: list[str] | None = None, **audit):
+    """Save `record` and write its audit entry in one transaction (the audit entry's
+    object is `record` unless `audit` names another with `obj=`)."""
+    from bastion.core.audit import audit_record
+
+    with transaction.atomic():
+        record.save(update_fields=update_fields) if update_fields else record.save()
+        audit.setdefault("obj", record)
+        audit_record(actor=actor, action=action, **audit)
+    return record

@@ -24,7 +24,14 @@ from bastion.party.models import (
     Organization,
     PartyMember,
 )
-from bastion.party.services.common import clean, is_system, party_can, require, user_or_none
+from bastion.party.services.common import (
+    clean,
+    is_system,
+    party_can,
+    require,
+    save_audited,
+    user_or_none,
+)
 
 MAX_ATTACHMENTS = 10
 GROUP_EDITABLE = ("name", "leader", "members_text", "focus")
@@ -69,15 +76,13 @@ def liaison_group_create(
     )
     group.full_clean(validate_constraints=False)
     try:
-        with transaction.atomic():
-            group.save()
-            audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                obj=group,
-                path=group.region_path,
-                changes={"number": [None, number], "name": [None, group.name]},
-            )
+        save_audited(
+            group,
+            actor=actor,
+            action=Action.CREATE,
+            path=group.region_path,
+            changes={"number": [None, number], "name": [None, group.name]},
+        )
     except IntegrityError as exc:
         raise ValidationError({"number": [_("第%(n)d联点小组已存在") % {"n": number}]}) from exc
     return group
@@ -150,15 +155,14 @@ def liaison_pair(
         raise ValidationError({"group": [_("该联点小组已撤销")]})
     pairing = LiaisonPairing(group=group, unit=unit, started_on=started_on or timezone.localdate())
     try:
-        with transaction.atomic():
-            pairing.save()
-            audit_record(
-                actor=actor,
-                action=Action.UPDATE,
-                obj=group,
-                path=group.region_path,
-                changes={"unit": [None, unit.code]},
-            )
+        save_audited(
+            pairing,
+            actor=actor,
+            action=Action.UPDATE,
+            obj=group,
+            path=group.region_path,
+            changes={"unit": [None, unit.code]},
+        )
     except IntegrityError as exc:
         raise ValidationError({"unit": [_("该单位已是本组的联点单位")]}) from exc
     return pairing

@@ -23,7 +23,14 @@ from bastion.party.models import (
     Secondment,
     Tier,
 )
-from bastion.party.services.common import clean, is_system, party_can, require, user_or_none
+from bastion.party.services.common import (
+    clean,
+    is_system,
+    party_can,
+    require,
+    save_audited,
+    user_or_none,
+)
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 LEAF_TIERS = (Tier.BRANCH, Tier.TEMPORARY_BRANCH)
@@ -114,15 +121,13 @@ def organization_create(
     )
     org.full_clean(validate_unique=False)
     try:
-        with transaction.atomic():
-            org.save()
-            audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                obj=org,
-                path=org.region_path,
-                changes={"code": [None, code], "tier": [None, tier], "name": [None, org.name]},
-            )
+        save_audited(
+            org,
+            actor=actor,
+            action=Action.CREATE,
+            path=org.region_path,
+            changes={"code": [None, code], "tier": [None, tier], "name": [None, org.name]},
+        )
     except IntegrityError as exc:
         raise ValidationError({"code": [_("组织代码 %(code)s 已存在") % {"code": code}]}) from exc
     return org
@@ -277,16 +282,14 @@ def secondment_add(
     )
     secondment.full_clean(validate_constraints=False)
     try:
-        with transaction.atomic():
-            secondment.save()
-            audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                obj=secondment,
-                object_repr=f"{member.person.name} → {branch.name}",
-                path=branch.region_path,
-                changes={"branch": [None, branch.code], "started_on": [None, str(started_on)]},
-            )
+        save_audited(
+            secondment,
+            actor=actor,
+            action=Action.CREATE,
+            object_repr=f"{member.person.name} → {branch.name}",
+            path=branch.region_path,
+            changes={"branch": [None, branch.code], "started_on": [None, str(started_on)]},
+        )
     except IntegrityError as exc:
         raise ValidationError({"member": [_("该党员已在此临时党支部")]}) from exc
     return secondment

@@ -39,6 +39,7 @@ from bastion.party.services.common import (
     clean,
     is_system,
     require_at_community,
+    save_audited,
     user_or_none,
 )
 
@@ -123,16 +124,14 @@ def registration_submit(
     )
     registration.full_clean(validate_constraints=False)
     try:
-        with transaction.atomic():
-            registration.save()
-            audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                obj=registration,
-                object_repr=member.person.name,
-                path=community.path,
-                changes={"community": [None, community.code], "channel": [None, channel]},
-            )
+        save_audited(
+            registration,
+            actor=actor,
+            action=Action.CREATE,
+            object_repr=member.person.name,
+            path=community.path,
+            changes={"community": [None, community.code], "channel": [None, channel]},
+        )
     except IntegrityError as exc:
         raise ValidationError({"member": [_("该党员已有一条待确认或有效的报到记录")]}) from exc
     return registration
@@ -265,16 +264,14 @@ def registration_renew_request(
         requested_by=user_or_none(actor),
     )
     try:
-        with transaction.atomic():
-            renewal.save()
-            audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                obj=renewal,
-                object_repr=registration.member.person.name,
-                path=registration.path,
-                changes={"previous_valid_until": [None, registration.valid_until.isoformat()]},
-            )
+        save_audited(
+            renewal,
+            actor=actor,
+            action=Action.CREATE,
+            object_repr=registration.member.person.name,
+            path=registration.path,
+            changes={"previous_valid_until": [None, registration.valid_until.isoformat()]},
+        )
     except IntegrityError as exc:
         raise ValidationError({"status": [_("已提交续期申请，请等待社区确认")]}) from exc
     return renewal
@@ -452,20 +449,18 @@ def service_record_add(
     )
     entry.full_clean(validate_constraints=False)
     try:
-        with transaction.atomic():
-            entry.save()
-            audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                obj=entry,
-                object_repr=member.person.name,
-                path=entry.path,
-                changes={
-                    "hours": [None, str(hours)],
-                    "served_on": [None, served_on.isoformat()],
-                    "corrects": [None, corrects.pk if corrects else None],
-                },
-            )
+        save_audited(
+            entry,
+            actor=actor,
+            action=Action.CREATE,
+            object_repr=member.person.name,
+            path=entry.path,
+            changes={
+                "hours": [None, str(hours)],
+                "served_on": [None, served_on.isoformat()],
+                "corrects": [None, corrects.pk if corrects else None],
+            },
+        )
     except IntegrityError as exc:
         if source_ref:
             return ServiceRecordEntry.objects.get(source=source, source_ref=source_ref)

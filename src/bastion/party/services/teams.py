@@ -24,7 +24,7 @@ from bastion.party.models import (
     TeamMember,
     VanguardPost,
 )
-from bastion.party.services.common import clean, party_can, require
+from bastion.party.services.common import clean, party_can, require, save_audited
 from bastion.people.models import Person
 
 TEAM_EDITABLE = ("name", "kind", "region", "purpose", "leader")
@@ -83,15 +83,13 @@ def team_create(
         formed_on=formed_on or timezone.localdate(),
     )
     team.full_clean()
-    with transaction.atomic():
-        team.save()
-        audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            obj=team,
-            path=team.region_path,
-            changes={"kind": [None, kind], "name": [None, team.name]},
-        )
+    save_audited(
+        team,
+        actor=actor,
+        action=Action.CREATE,
+        path=team.region_path,
+        changes={"kind": [None, kind], "name": [None, team.name]},
+    )
     return team
 
 
@@ -181,15 +179,14 @@ def team_member_add(
         joined_on=joined_on or timezone.localdate(),
     )
     try:
-        with transaction.atomic():
-            seat.save()
-            audit_record(
-                actor=actor,
-                action=Action.UPDATE,
-                obj=team,
-                path=team.region_path,
-                changes={"member": [None, person.name]},
-            )
+        save_audited(
+            seat,
+            actor=actor,
+            action=Action.UPDATE,
+            obj=team,
+            path=team.region_path,
+            changes={"member": [None, person.name]},
+        )
     except IntegrityError as exc:
         raise ValidationError({"person": [_("此人已在该队伍中")]}) from exc
     return seat
@@ -251,15 +248,13 @@ def _answered_create(
         **extra,
     )
     record.full_clean()
-    with transaction.atomic():
-        record.save()
-        audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            obj=record,
-            path=record.region_path,
-            changes={"name": [None, record.name], "member": [None, str(member.public_id)]},
-        )
+    save_audited(
+        record,
+        actor=actor,
+        action=Action.CREATE,
+        path=record.region_path,
+        changes={"name": [None, record.name], "member": [None, str(member.public_id)]},
+    )
     return record
 
 
