@@ -50,7 +50,22 @@ def seed_party(*, rng: random.Random, county: Region, now: dt.datetime) -> list:
     work.mobilize(rng=rng, tree=tree, now=now)
     work.grant_fees(rng=rng, tree=tree, ratio=ratio, today=today)
     work.exemplars(rng=rng, tree=tree, members=members, ratio=ratio)
+    _analyze()
     return _logins(tree=tree, today=today)
+
+
+def _analyze() -> None:
+    """PostgreSQL plans the first pages after a bulk load from empty-table statistics
+    (nested loops over "31 rows" of 44,000); refresh them for the tables just filled."""
+    from django.apps import apps
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in apps.get_app_config("party").get_models()]
+    tables.append("people_person")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def _logins(*, tree, today: dt.date) -> list:
