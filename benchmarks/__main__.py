@@ -1,5 +1,10 @@
 import sys
 
+if sys.argv[1:2] == ["party"]:
+    from benchmarks.party import main
+
+    raise SystemExit(main(sys.argv[2:]))
+
 if sys.argv[1:2] == ["monitoring"]:
     from benchmarks.monitoring import main
 

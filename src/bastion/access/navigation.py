@@ -18,6 +18,8 @@ _ITEMS = [
     (_("排查"), "campaigns:home", Perm.CAMPAIGN_VIEW),
     (_("志愿服务"), "volunteers:home", Perm.VOLUNTEER_VIEW),
     (_("党组织"), "party:home", Perm.PARTY_VIEW),
+    # A party member's own login holds the volunteer role at their community.
+    (_("我的报到"), "party:me", Perm.TASK_CLAIM),
     (_("物资"), "supplies:home", Perm.SUPPLIES_VIEW),
     (_("指挥调度"), "command:home", Perm.COMMAND_VIEW),
     (_("人员"), "people:list", Perm.PERSON_VIEW),

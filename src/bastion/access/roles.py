@@ -131,6 +131,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VOLUNTEER_VIEW,
             Perm.COMMAND_VIEW,
             Perm.DIRECTIVE_ISSUE,
+            Perm.EXPORT_PII,  # member rosters and service cards for appraisal (masked)
         }
     ),
     Role.ORG_OFFICER: frozenset(
@@ -141,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VOLUNTEER_VIEW,
             Perm.TASK_PUBLISH,
             Perm.COMMAND_VIEW,
+            Perm.EXPORT_PII,  # their members' roster and service cards (masked)
         }
     ),
     Role.TOWN_OFFICER: frozenset(

@@ -12,6 +12,7 @@ class Action:
     UPDATE = "update"
     DELETE = "delete"
     MERGE = "merge"
+    LINK = "link"  # another registry (party membership) points at the person
     REVEAL = "reveal"
     IMPORT = "import"
     LOGIN = "login"

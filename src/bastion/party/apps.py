@@ -6,3 +6,4 @@ class PartyConfig(AppConfig):
     name = "bastion.party"
     label = "party"
     verbose_name = _("党组织")
+    person_moved = "bastion.party.services.members.members_follow_person"

@@ -55,6 +55,7 @@ __all__ = [
     "import_uploads_purge",
     "person_duplicate_merge",
     "person_relocated",
+    "person_link_or_register",
     "person_register",
     "person_update",
 ]
@@ -257,6 +258,37 @@ def person_register(*, actor, data: PersonInput, ip_address: str | None = None) 
         ip_address=ip_address,
     )
     return RegisterResult(person=existing, created=False, conflicts=conflicts)
+
+
+def person_link_or_register(
+    *, actor, data: PersonInput, ip_address: str | None = None
+) -> RegisterResult:
+    """For registries of their own that point at people (party membership): the person
+    on file with this ID number, left exactly as it is when the actor may not change
+    them, or else what `person_register` does (create, or merge for those who may).
+
+    One Person per human holds across registries (docs/decisions/0091): an organization
+    officer enrolling a resident links the membership to the resident's record instead
+    of making a provisional duplicate. The actor's values are never written into a
+    record she may not change; the link is audited on the person's side.
+    """
+    clean = person_input_clean(data)
+    existing = (
+        Person.objects.filter(id_number_index=id_number_index(clean.id_number))
+        .only("pk", "public_id", "path", "name", "id_number_masked")
+        .first()
+    )
+    if existing is None or _may_merge_into(actor, existing):
+        return person_register(actor=actor, data=data, ip_address=ip_address)
+    audit_record(
+        actor=actor,
+        action=Action.LINK,
+        obj=existing,
+        object_repr=existing.id_number_masked,
+        changes={},
+        ip_address=ip_address,
+    )
+    return RegisterResult(person=existing, created=False, conflicts=[])
 
 
 def _provisional_of(actor, original: Person) -> Person | None:

@@ -1,5 +1,4 @@
-"""Party organizations and their members: the tree, memberships, community registration,
-teams.
+"""The party organization tree, members and their memberships, secondments.
 
 Organizations form their own tree (`path` is the chain of organization codes, "/430121/
 430121001/…/"), separate from the region tree; each also sits in a region (`region_path`).
@@ -11,9 +10,11 @@ Scoping uses either: the organization department by the organization tree
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bastion.core.masking import mask_name
 from bastion.core.models import PublicIdModel, TimestampedModel
 from bastion.geo.models import Region
 from bastion.people.models import Person
@@ -84,6 +85,11 @@ class Organization(PublicIdModel, TimestampedModel):
     purpose = models.CharField(max_length=300, blank=True, default="")
     opened_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # The share (percent) of its employed members the organization aims to have
+    # registered at their home communities; set by the organization itself.
+    registration_target = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
 
     class Meta:
         ordering = ["path"]
@@ -154,6 +160,11 @@ class PartyMember(PublicIdModel, TimestampedModel):
     def __str__(self) -> str:
         return self.person.name
 
+    @property
+    def label(self) -> str:
+        """The masked name lists outside the member's own organization show (张**)."""
+        return mask_name(self.person.name)
+
 
 class Membership(models.Model):
     """One stay of a member in an organization (append-only history of transfers)."""
@@ -184,162 +195,39 @@ class Membership(models.Model):
         return f"{self.member_id} @ {self.organization_id} from {self.started_on}"
 
 
-class RegistrationStatus(models.TextChoices):
-    PENDING = "pending", _("待确认")
-    CONFIRMED = "confirmed", _("已确认")
-    REJECTED = "rejected", _("未通过")
-    WITHDRAWN = "withdrawn", _("已撤回")
+class Secondment(PublicIdModel, TimestampedModel):
+    """A member seconded (选派) to a temporary branch; they keep their own organization.
 
-
-class RegistrationChannel(models.TextChoices):
-    ONLINE = "online", _("线上自助")
-    OFFLINE = "offline", _("线下登记")
-
-
-class CommunityRegistration(PublicIdModel, TimestampedModel):
-    """在职党员进社区报到: an employed member registers at the community where they live.
-
-    `path` is the community's region path; `org_path` the member's organization path at
-    the time of registration, so the employer organization counts its members'
-    registrations. A confirmed registration lapses after `valid_until` (renewal);
-    "expired" is derived when read, never stored.
+    `org_path` / `region_path` are the temporary branch's, so the branch's secretary
+    and whoever oversees the branch see who serves there. Ends when `ended_on` is set
+    (at the latest when the branch closes).
     """
 
-    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="registrations")
-    community = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=255, db_index=True)
+    branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="secondments")
+    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="secondments")
     org_path = models.CharField(max_length=255, db_index=True)
-    channel = models.CharField(max_length=8, choices=RegistrationChannel.choices)
-    skills = models.JSONField(default=list, blank=True)
-    availability = models.CharField(max_length=200, blank=True, default="")
-    service_wishes = models.CharField(max_length=300, blank=True, default="")
-    status = models.CharField(
-        max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.PENDING
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=200, blank=True, default="")
-    valid_until = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            # One live registration per member: a renewal extends it, a move withdraws it.
-            models.UniqueConstraint(
-                fields=["member"],
-                condition=models.Q(status__in=["pending", "confirmed"]),
-                name="registration_one_live_per_member",
-            )
-        ]
-
-
-class TeamKind(models.TextChoices):
-    VANGUARD = "vanguard", _("抗疫先锋队")
-    VOLUNTEER_SERVICE = "volunteer_service", _("党员志愿服务队")
-    MEDICAL = "medical", _("医疗队")
-    OTHER = "other", _("其他")
-
-
-class Team(PublicIdModel, TimestampedModel):
-    """A vanguard, volunteer-service or medical team formed by an organization for an area."""
-
-    kind = models.CharField(max_length=20, choices=TeamKind.choices)
-    name = models.CharField(max_length=120)
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="teams")
-    org_path = models.CharField(max_length=255, db_index=True)
-    region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     region_path = models.CharField(max_length=255, blank=True, default="", db_index=True)
-    purpose = models.CharField(max_length=300, blank=True, default="")
-    leader = models.ForeignKey(
-        PartyMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    formed_on = models.DateField(null=True, blank=True)
-    disbanded_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["org_path", "name", "id"]
-        indexes = [models.Index(fields=["kind", "org_path"], name="team_kind_org")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class TeamMember(models.Model):
-    """A person in a team (a party member, or a resident volunteer with no membership)."""
-
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(
-        PartyMember, null=True, blank=True, on_delete=models.PROTECT, related_name="team_seats"
-    )
-    role = models.CharField(max_length=40, blank=True, default="")
-    joined_on = models.DateField(null=True, blank=True)
-    left_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["team", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["team", "person"],
-                condition=models.Q(left_on__isnull=True),
-                name="team_member_once",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person_id} in {self.team_id}"
-
-
-class ServiceRecordEntry(models.Model):
-    """One entry of a member's community service record (append-only).
-
-    Written by the volunteers app for confirmed hours (source "volunteers", source_ref
-    the attendance's public id), or by community staff for work done outside tasks.
-    The employer organization's quarterly service card reads these entries. A
-    correction is a new entry that points at the one it corrects (`corrects`), with the
-    hours that replace it.
-    """
-
-    member = models.ForeignKey(
-        PartyMember, on_delete=models.PROTECT, related_name="service_entries"
-    )
-    community = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=255, blank=True, default="", db_index=True)
-    org_path = models.CharField(max_length=255, db_index=True)
-    served_on = models.DateField()
-    hours = models.DecimalField(max_digits=6, decimal_places=2)
-    description = models.CharField(max_length=300)
-    source = models.CharField(max_length=30, blank=True, default="")
-    source_ref = models.CharField(max_length=64, blank=True, default="")
-    corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
-    )
+    duty = models.CharField(max_length=100, blank=True, default="")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["member", "served_on", "id"]
+        ordering = ["branch", "started_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "source_ref"],
-                condition=~models.Q(source_ref=""),
-                name="service_entry_source_once",
+                fields=["branch", "member"],
+                condition=models.Q(ended_on__isnull=True),
+                name="secondment_once_while_open",
             ),
             models.CheckConstraint(
-                condition=models.Q(hours__gte=0), name="service_entry_hours_not_negative"
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="secondment_ends_after_start",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} {self.served_on} {self.hours}h"
+        return f"{self.member_id} -> {self.branch_id}"
