@@ -13,7 +13,7 @@ from django.utils import timezone
 from bastion.access.roles import Perm
 from bastion.access.scoping import restrict_households
 from bastion.campaigns.models import HouseholdVisit, Outcome
-from bastion.campaigns.selectors.coverage import coverage, grid_counts
+from bastion.campaigns.selectors.coverage import Counts, coverage, grid_counts
 from bastion.campaigns.services.campaigns import campaign_create
 from bastion.campaigns.services.visits import visit_correct, visit_record
 from bastion.geo.models import Household
@@ -127,6 +127,36 @@ def test_coverage_equals_direct_counts_for_every_persona(county, busy_town, pers
         )
         if region.level != "grid":
             assert sum(c.households for _r, c in result.children) == result.totals.households
+
+
+@pytest.mark.parametrize("source", ["counters", "states", "ledger"])
+@pytest.mark.parametrize("persona", ["command", "community", "gridworker"])
+def test_every_source_of_outcomes_gives_the_direct_counts(county, busy_town, persona, source):
+    user = county.users[persona]
+    as_of = timezone.now() if source == "ledger" else None
+    grids = grid_counts(
+        user=user, campaign=busy_town, within=county.county.path, source=source, as_of=as_of
+    )
+    total = Counts()
+    for counts in grids.values():
+        total.add(counts)
+    assert figures(total) == direct_counts(user, busy_town, county.county.path)
+    for path, counts in grids.items():
+        assert figures(counts) == direct_counts(user, busy_town, path)
+
+
+def test_a_household_assignment_reads_states_not_grid_counters(county, busy_town):
+    from bastion.access.models import Assignment
+    from bastion.campaigns.selectors.coverage import outcome_source
+
+    h12 = Household.objects.filter(region=county.grid_a1_2).order_by("id").first()
+    Assignment.objects.create(
+        user=county.gridworker, kind="household", household=h12, path=h12.path
+    )
+    worker = type(county.gridworker).objects.get(pk=county.gridworker.pk)
+    assert outcome_source(user=worker, campaign=busy_town, as_of=None) == "states"
+    result = coverage(user=worker, campaign=busy_town, region=county.town_a)
+    assert figures(result.totals) == direct_counts(worker, busy_town, county.town_a.path)
 
 
 def test_coverage_children_add_up_to_the_region_and_match_direct_counts(county, busy_town):

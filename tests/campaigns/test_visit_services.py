@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from bastion.campaigns.models import HouseholdVisit, Outcome, VisitState
+from bastion.campaigns.models import CoverageCount, HouseholdVisit, Outcome, VisitState
 from bastion.campaigns.selectors.campaigns import next_household, revisit_rows
 from bastion.campaigns.services.campaigns import campaign_round_open
 from bastion.campaigns.services.visits import (
@@ -150,8 +150,10 @@ def test_state_rebuild_reproduces_the_live_state(county, campaign, households):
     live = sorted(
         VisitState.objects.values_list("household_id", "round", "outcome", "visit_id", "attempts")
     )
+    counters = sorted(CoverageCount.objects.filter(n__gt=0).values_list("path", "outcome", "n"))
     assert visit_states_rebuild(campaign=campaign) == 2
     rebuilt = sorted(
         VisitState.objects.values_list("household_id", "round", "outcome", "visit_id", "attempts")
     )
     assert rebuilt == live
+    assert sorted(CoverageCount.objects.values_list("path", "outcome", "n")) == counters

@@ -233,3 +233,29 @@ class VisitState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} r{self.round}: {self.outcome}"
+
+
+class CoverageCount(models.Model):
+    """How many households of one grid stand at each outcome in one round: exact
+    counters kept with `VisitState` in the same transaction (a visit moves its household
+    from one outcome to another), so a county's coverage sums a few thousand rows.
+
+    Only grid-aligned questions can use them (no household tag, no 包户 scope); the
+    others count `VisitState` rows. `campaigns_rebuild_state` recomputes both.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    round = models.PositiveSmallIntegerField()
+    path = models.CharField(max_length=255)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "round", "path", "outcome"], name="coverage_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} r{self.round} {self.outcome}: {self.n}"

@@ -6,10 +6,12 @@ Python (totals, children of the region, grids of the map):
 
 - households: the campaign's households the user sees under the region, `GROUP BY
   path` (a household's path is its grid's);
-- states: the latest counted visit of each visited household in the round. Now (no
-  `as_of`, or an `as_of` after the campaign's last entry) from the `VisitState`
-  projection; for an earlier moment from the visit ledger itself: per household the
-  newest visit recorded by then that no correction recorded by then replaced.
+- outcomes: the latest counted visit of each visited household in the round, by grid
+  and outcome. Now (no `as_of`, or an `as_of` after the campaign's last entry) from the
+  exact per-grid `CoverageCount` counters when the question is grid-aligned (no household
+  tag, no 包户 scope), else from the `VisitState` projection; for an earlier moment from
+  the visit ledger itself: per household the newest visit recorded by then that no
+  correction recorded by then replaced. docs/decisions/0030.
 
 Figures: visited / nobody home (= to revisit) / refused / vacant / moved out by the
 state's outcome; covered = visited + vacant + moved out (the household's situation is
@@ -24,13 +26,22 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, QuerySet
 
-from bastion.campaigns.models import Campaign, HouseholdVisit, Outcome, VisitState
+from bastion.access.roles import Perm
+from bastion.access.scoping import scope_of
+from bastion.campaigns.models import (
+    Campaign,
+    CoverageCount,
+    HouseholdVisit,
+    Outcome,
+    VisitState,
+)
 from bastion.campaigns.selectors.campaigns import (
     area_paths,
     campaign_households,
     prefix_q,
     round_at,
     scope_states,
+    user_prefixes,
 )
 from bastion.geo.models import Region
 
@@ -100,12 +111,59 @@ class Coverage:
     grids: dict[str, Counts]
 
 
+SOURCE_COUNTERS = "counters"
+SOURCE_STATES = "states"
+SOURCE_LEDGER = "ledger"
+
+
+def outcome_source(*, user, campaign: Campaign, as_of: dt.datetime | None) -> str:
+    """Where the outcome figures come from for this question (all three agree)."""
+    if as_of is not None and _entered_after(campaign, as_of):
+        return SOURCE_LEDGER
+    scope = scope_of(user)
+    if campaign.household_tag_id is None and not (
+        scope.assigned_household_ids and Perm.CAMPAIGN_VIEW in scope.perms
+    ):
+        return SOURCE_COUNTERS
+    return SOURCE_STATES
+
+
+def outcome_rows(
+    *,
+    user,
+    campaign: Campaign,
+    within: str,
+    round_number: int,
+    as_of: dt.datetime | None,
+    source: str | None = None,
+) -> list[tuple[str, str, int]]:
+    """(grid path, outcome, households) under `within` for the user's view."""
+    source = source or outcome_source(user=user, campaign=campaign, as_of=as_of)
+    if source == SOURCE_COUNTERS:
+        qs = CoverageCount.objects.filter(campaign=campaign, round=round_number, n__gt=0)
+        qs = qs.filter(prefix_q("path", area_paths(campaign)))
+        if within:
+            qs = qs.filter(path__startswith=within)
+        prefixes = user_prefixes(user, Perm.CAMPAIGN_VIEW)
+        if prefixes is not None:
+            qs = qs.filter(prefix_q("path", prefixes))
+        return list(qs.order_by().values_list("path", "outcome", "n"))
+    rows = state_rows(
+        user=user,
+        campaign=campaign,
+        within=within,
+        round_number=round_number,
+        as_of=as_of if source == SOURCE_LEDGER else None,
+    )
+    return list(rows.values_list("path", "outcome").annotate(n=Count("*")))
+
+
 def state_rows(
     *, user, campaign: Campaign, within: str, round_number: int, as_of: dt.datetime | None
 ) -> QuerySet:
     """The counted visit (state) of each visited household: VisitState rows now, the
     ledger's effective visits at an earlier `as_of`. Both have `path` and `outcome`."""
-    if as_of is None or not _entered_after(campaign, as_of):
+    if as_of is None:
         qs = VisitState.objects.filter(campaign=campaign, round=round_number)
     else:
         visits = HouseholdVisit.objects.filter(
@@ -145,8 +203,10 @@ def grid_counts(
     within: str,
     round_number: int | None = None,
     as_of: dt.datetime | None = None,
+    source: str | None = None,
 ) -> dict[str, Counts]:
-    """Counts per grid path under `within` for the user's view of the campaign."""
+    """Counts per grid path under `within` for the user's view of the campaign
+    (`source` forces where outcomes come from: for tests and the benchmark)."""
     if round_number is None:
         round_number = round_at(campaign, as_of)
     grids: dict[str, Counts] = defaultdict(Counts)
@@ -159,18 +219,14 @@ def grid_counts(
     for path, n in households:
         grids[path].households += n
     if round_number:
-        states = (
-            state_rows(
-                user=user,
-                campaign=campaign,
-                within=within,
-                round_number=round_number,
-                as_of=as_of,
-            )
-            .values_list("path", "outcome")
-            .annotate(n=Count("*"))
-        )
-        for path, outcome, n in states:
+        for path, outcome, n in outcome_rows(
+            user=user,
+            campaign=campaign,
+            within=within,
+            round_number=round_number,
+            as_of=as_of,
+            source=source,
+        ):
             grids[path].outcomes[outcome] += n
     return dict(grids)
 

@@ -97,3 +97,13 @@ def distribution_get(*, user, public_id) -> MaterialDistribution:
         return distribution_list(user=user).get(public_id=public_id)
     except (MaterialDistribution.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
+
+
+def handout_materials(*, campaign, household, kinds, limit: int = 6) -> list[Material]:
+    """Materials a visit may hand over: issued at the household's grid or above it, for
+    this campaign or for none (the form offers them as quantity fields)."""
+    return list(
+        Material.objects.filter(kind__in=kinds, path__in=ancestor_paths(household.path))
+        .filter(Q(campaign__isnull=True) | Q(campaign=campaign))
+        .order_by("-campaign_id", "path", "name")[:limit]
+    )

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from bastion.campaigns.models import (
     CONCLUSIVE,
     Campaign,
     CampaignRound,
+    CoverageCount,
     DistributionAction,
     FindingKind,
     HouseholdVisit,
@@ -342,6 +343,7 @@ def visit_record(
 
 
 def _state_advance(*, state: VisitState | None, visit: HouseholdVisit) -> None:
+    """Point the household's state at `visit` and move it between the grid's counters."""
     if state is None:
         VisitState.objects.create(
             campaign_id=visit.campaign_id,
@@ -350,13 +352,39 @@ def _state_advance(*, state: VisitState | None, visit: HouseholdVisit) -> None:
             path=visit.path,
             outcome=visit.outcome,
             visit=visit,
-            attempts=1,
+            attempts=0 if visit.corrects_id else 1,
         )
+        _count_move(visit=visit, old=None, new=visit.outcome)
         return
+    old = state.outcome
     state.outcome = visit.outcome
     state.visit = visit
-    state.attempts += 1
+    if visit.corrects_id is None:
+        state.attempts += 1
     state.save(update_fields=["outcome", "visit", "attempts"])
+    _count_move(visit=visit, old=old, new=visit.outcome)
+
+
+def _count_move(*, visit: HouseholdVisit, old: str | None, new: str) -> None:
+    """-1 on the old outcome's counter, +1 on the new one's, in a fixed order (outcome
+    code) so that two visits in one grid never wait on each other's rows crosswise."""
+    if old == new:
+        return
+    moves = sorted([(new, 1)] + ([(old, -1)] if old else []))
+    for outcome, delta in moves:
+        key = {
+            "campaign_id": visit.campaign_id,
+            "round": visit.round,
+            "path": visit.path,
+            "outcome": outcome,
+        }
+        if CoverageCount.objects.filter(**key).update(n=F("n") + delta):
+            continue
+        try:
+            with transaction.atomic():
+                CoverageCount.objects.create(n=delta, **key)
+        except IntegrityError:  # created by a concurrent visit in the same grid
+            CoverageCount.objects.filter(**key).update(n=F("n") + delta)
 
 
 def _hand_out(*, visit, household, materials: list[MaterialInput], actor) -> None:
@@ -524,9 +552,7 @@ def visit_correct(
         correction_reason=reason[:300],
     )
     correction.save()
-    state.outcome = outcome
-    state.visit = correction
-    state.save(update_fields=["outcome", "visit"])
+    _state_advance(state=state, visit=correction)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -542,8 +568,8 @@ def visit_correct(
 
 @transaction.atomic
 def visit_states_rebuild(*, campaign: Campaign) -> int:
-    """Recompute the campaign's VisitState rows from its visit ledger (after a restore or
-    a bulk load); returns how many rows it wrote."""
+    """Recompute the campaign's VisitState rows and coverage counters from its visit
+    ledger (after a restore or a bulk load); returns how many states it wrote."""
     visits = HouseholdVisit.objects.filter(campaign=campaign)
     replaced = visits.filter(corrects__isnull=False).values("corrects_id")
     latest = (
@@ -576,4 +602,14 @@ def visit_states_rebuild(*, campaign: Campaign) -> int:
         .iterator(chunk_size=5000)
     ]
     VisitState.objects.bulk_create(rows, batch_size=2000)
+    CoverageCount.objects.filter(campaign=campaign).delete()
+    counts = (
+        VisitState.objects.filter(campaign=campaign)
+        .order_by()
+        .values("round", "path", "outcome")
+        .annotate(n=Count("id"))
+    )
+    CoverageCount.objects.bulk_create(
+        [CoverageCount(campaign=campaign, **row) for row in counts], batch_size=2000
+    )
     return len(rows)
