@@ -254,7 +254,7 @@ def test_coverage_export_has_a_row_per_region(county, campaign, households, logi
     )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    rows = [r for r in sheet.iter_rows(values_only=True)]
+    rows = list(sheet.iter_rows(values_only=True))
     codes = {r[0] for r in rows if r and r[0] and str(r[0]).startswith("4301")}
     assert {
         county.town_a.code,
