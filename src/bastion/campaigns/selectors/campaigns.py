@@ -89,7 +89,10 @@ def campaign_areas(campaign: Campaign) -> list[CampaignArea]:
     """The campaign's areas (with their regions), read once per campaign object."""
     cached = getattr(campaign, "_areas_cache", None)
     if cached is None:
-        cached = list(campaign.areas.select_related("region").order_by("path"))
+        if "areas" in getattr(campaign, "_prefetched_objects_cache", {}):
+            cached = sorted(campaign.areas.all(), key=lambda a: a.path)
+        else:
+            cached = list(campaign.areas.select_related("region").order_by("path"))
         campaign._areas_cache = cached
     return cached
 

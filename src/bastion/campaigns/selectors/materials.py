@@ -88,7 +88,7 @@ def distribution_list(
     if action:
         qs = qs.filter(action=action)
     return qs.select_related(
-        "material", "region", "company", "recorded_by", "voids", "voided_by"
+        "material", "region", "company", "recorded_by", "voids", "voided_by", "visit"
     ).order_by("-distributed_on", "-id")
 
 

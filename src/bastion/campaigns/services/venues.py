@@ -413,6 +413,31 @@ def inspection_incident_retry(*, actor, inspection: Inspection) -> str:
     return ref
 
 
+def inspection_photos_add(*, actor, inspection: Inspection, photos) -> Inspection:
+    """Add photos to an inspection (up to PHOTOS_MAX in all), by someone who may inspect."""
+    if not can_on_path(actor, Perm.VISIT_RECORD, inspection.path):
+        raise PermissionDenied(_("没有登记场所检查的权限"))
+    photos = list(photos or [])
+    if not photos:
+        raise ValidationError({"photos": [_("请选择照片")]})
+    if inspection.photos.count() + len(photos) > PHOTOS_MAX:
+        raise ValidationError({"photos": [_("最多上传 %(n)d 张照片") % {"n": PHOTOS_MAX}]})
+    stored = _store_all(photos, actor=actor, allowed=IMAGES, path=inspection.path, field="photos")
+    try:
+        with transaction.atomic():
+            inspection.photos.add(*stored)
+            audit_record(
+                actor=actor,
+                action=Action.UPDATE,
+                obj=inspection,
+                changes={"photos": [None, len(stored)]},
+            )
+    except BaseException:
+        discard_files(stored)
+        raise
+    return inspection
+
+
 # --- Commitment letters ------------------------------------------------------------------
 
 

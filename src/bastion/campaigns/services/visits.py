@@ -205,6 +205,9 @@ def _validate(
         errors["materials"] = [_("空置或已搬离的户不能登记发放资料")]
     if len(note or "") > 500:
         errors["note"] = [_("备注不能超过 500 字")]
+    texts = [note] + [f"{f.person_name}{f.origin}{f.symptoms}{f.note}" for f in findings]
+    if any("\x00" in (text or "") for text in texts):
+        errors["note"] = [_("内容含有不允许的空字符")]
     if len(entry_key or "") > 64:
         errors["entry_key"] = [_("表单标识过长")]
     _check_when(campaign, visited_at, now, errors)
@@ -613,3 +616,28 @@ def visit_states_rebuild(*, campaign: Campaign) -> int:
         [CoverageCount(campaign=campaign, **row) for row in counts], batch_size=2000
     )
     return len(rows)
+
+
+def visit_photo_attach(*, actor, visit: HouseholdVisit, photo) -> HouseholdVisit:
+    """Attach the photo of a visit entered without one (a phone that sent the form
+    first and the picture when the signal came back). Only its recorder, only once."""
+    if not is_recorder(actor, visit.recorded_by_id):
+        raise PermissionDenied(_("只有录入人可以补传照片"))
+    if visit.photo_id is not None:
+        raise ValidationError({"photo": [_("这条走访记录已有照片")]})
+    stored = upload_store(file=photo, actor=actor, allowed=IMAGES, path=visit.path, field="photo")
+    try:
+        with transaction.atomic():
+            updated = HouseholdVisit.objects.filter(pk=visit.pk, photo__isnull=True).update(
+                photo=stored
+            )
+            if not updated:
+                raise ValidationError({"photo": [_("这条走访记录已有照片")]})
+            audit_record(
+                actor=actor, action=Action.UPDATE, obj=visit, changes={"photo": [False, True]}
+            )
+    except BaseException:
+        discard_files([stored])
+        raise
+    visit.photo = stored
+    return visit
