@@ -157,3 +157,31 @@ def test_state_rebuild_reproduces_the_live_state(county, campaign, households):
     )
     assert rebuilt == live
     assert sorted(CoverageCount.objects.values_list("path", "outcome", "n")) == counters
+
+
+def test_rebuild_command_reports_each_campaign(county, campaign, households):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    record(county.gridworker, campaign, households["h11"], Outcome.NOBODY_HOME)
+    out = StringIO()
+    call_command("campaigns_rebuild_state", stdout=out)
+    assert f"{campaign.public_id} {campaign.name}: 1 household states" in out.getvalue()
+
+
+def test_purge_command_deletes_old_checkins(county, venue):
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from bastion.campaigns.models import CheckIn
+    from bastion.campaigns.services.checkins import checkin_record
+
+    checkin_record(
+        venue=venue, name="旧", phone="13900001111", now=timezone.now() - dt.timedelta(days=60)
+    )
+    out = StringIO()
+    call_command("campaigns_purge_checkins", stdout=out)
+    assert "deleted 1 check-ins" in out.getvalue() and not CheckIn.objects.exists()

@@ -169,6 +169,15 @@ class HouseholdVisit(PublicIdModel):
     def is_conclusive(self) -> bool:
         return self.outcome in CONCLUSIVE
 
+    @property
+    def region(self):
+        """The household's grid (for indicator record lists; select household__region)."""
+        return self.household.region
+
+    @property
+    def label(self) -> str:
+        return self.household.label
+
 
 class FindingKind(models.TextChoices):
     RISK_ARRIVAL = "risk_arrival", _("有人从风险地区返回")

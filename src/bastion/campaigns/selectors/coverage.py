@@ -162,8 +162,9 @@ def state_rows(
     *, user, campaign: Campaign, within: str, round_number: int, as_of: dt.datetime | None
 ) -> QuerySet:
     """The counted visit (state) of each visited household: VisitState rows now, the
-    ledger's effective visits at an earlier `as_of`. Both have `path` and `outcome`."""
-    if as_of is None:
+    ledger's effective visits at an earlier `as_of` (one after the last entry is now).
+    Both have `path`, `outcome` and `household_id`."""
+    if as_of is None or not _entered_after(campaign, as_of):
         qs = VisitState.objects.filter(campaign=campaign, round=round_number)
     else:
         visits = HouseholdVisit.objects.filter(
