@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -330,3 +331,21 @@ def test_campaign_form_refuses_a_reversed_period(county, login):
     )
     assert response.status_code == 422
     assert "结束日期不能早于开始日期" in response.content.decode()
+
+
+def test_campaign_pages_switch_to_english(county, campaign, households, venue, login):
+    from django.conf import settings
+
+    client = login(county.gridworker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    detail = client.get(reverse("campaigns:campaign", args=[campaign.public_id])).content.decode()
+    assert "Start visiting (next household)" in detail and "Households to screen" in detail
+    assert "开始走访" not in detail
+    form = client.get(_visit_url(campaign, households["h11"])).content.decode()
+    assert "Save, next household" in form and "Nobody home" in form and "保存，下一户" not in form
+    venue_page = client.get(reverse("campaigns:venue", args=[venue.public_id])).content.decode()
+    assert "Record an inspection" in venue_page
+    public = Client().get(
+        reverse("campaigns_public:checkin", args=[venue.checkin_code]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert public.status_code == 200

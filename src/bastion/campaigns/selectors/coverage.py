@@ -314,5 +314,11 @@ def map_payload(
 
 
 def _map_label(counts: Counts) -> str:
+    from django.utils.translation import gettext as _
+
     rate = "—" if counts.rate is None else f"{counts.rate:g}%"
-    return f"{rate}（{counts.covered}/{counts.households}）"
+    return _("%(rate)s（%(covered)d/%(households)d 户）") % {
+        "rate": rate,
+        "covered": counts.covered,
+        "households": counts.households,
+    }

@@ -200,7 +200,7 @@ def checkin_reveal(
         raise PermissionDenied(_("没有查看完整信息的权限"))
     if field not in REVEAL_FIELDS:
         raise ValidationError({"field": [_("只能查看姓名或手机号")]})
-    reason = clean_reason(reason, what=_("查看"))
+    reason = clean_reason(reason, message=_("请填写查看原因（至少 %(n)d 个字）"))
     value = crypto.decrypt(checkin.name_encrypted if field == "name" else checkin.phone_encrypted)
     audit_record(
         actor=actor,
@@ -217,7 +217,7 @@ def venue_contact_reveal(*, actor, venue: Venue, reason: str, ip_address: str | 
     """The venue contact's clear phone number, with a reason, audited."""
     if not can_on_path(actor, Perm.PII_REVEAL, venue.path):
         raise PermissionDenied(_("没有查看完整信息的权限"))
-    reason = clean_reason(reason, what=_("查看"))
+    reason = clean_reason(reason, message=_("请填写查看原因（至少 %(n)d 个字）"))
     value = crypto.decrypt(venue.contact_phone_encrypted)
     audit_record(
         actor=actor,

@@ -205,7 +205,7 @@ def distribution_void(
         actor, Perm.CAMPAIGN_MANAGE, entry.path
     ):
         raise PermissionDenied(_("只有录入人或负责人可以作废这条记录"))
-    reason = clean_reason(reason, what=_("作废"))
+    reason = clean_reason(reason, message=_("请填写作废原因（至少 %(n)d 个字）"))
     entry = MaterialDistribution.objects.select_for_update().get(pk=entry.pk)
     if entry.voids_id is not None:
         raise ValidationError(_("这是一条作废记录，不能再作废"))

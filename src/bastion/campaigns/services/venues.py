@@ -238,7 +238,7 @@ def venue_update(
 def venue_close(*, actor, venue: Venue, reason: str, now: dt.datetime | None = None) -> Venue:
     """Take a venue off the registry (gone out of business); its records stay."""
     _require_manage(actor, venue)
-    reason = clean_reason(reason, what=_("注销"))
+    reason = clean_reason(reason, message=_("请填写注销原因（至少 %(n)d 个字）"))
     if venue.closed_at is None:
         venue.closed_at = now or timezone.now()
         venue.save(update_fields=["closed_at", "updated_at"])
@@ -507,7 +507,7 @@ def commitment_withdraw(
     person); it stays on file with the reason."""
     if not can_on_path(actor, Perm.CAMPAIGN_MANAGE, commitment.path):
         raise PermissionDenied(_("只有村社区及以上干部可以作废承诺书"))
-    reason = clean_reason(reason, what=_("作废"))
+    reason = clean_reason(reason, message=_("请填写作废原因（至少 %(n)d 个字）"))
     if commitment.withdrawn_at is not None:
         return commitment
     commitment.withdrawn_at = now or timezone.now()

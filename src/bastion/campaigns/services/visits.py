@@ -520,7 +520,7 @@ def visit_correct(
         raise ValidationError(_("排查行动已结束，不能再更正"))
     _check_outcome(outcome, people_present, errors)
     try:
-        reason = clean_reason(reason, what=_("更正"))
+        reason = clean_reason(reason, message=_("请填写更正原因（至少 %(n)d 个字）"))
     except ValidationError as exc:
         errors.update(exc.message_dict)
     note = visit.note if note is None else note.strip()
