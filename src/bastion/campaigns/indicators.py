@@ -15,6 +15,7 @@ import datetime as dt
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from bastion.access.scoping import scope_memo
 from bastion.campaigns.models import (
     COVERED,
     Campaign,
@@ -52,13 +53,20 @@ def running_campaigns(scope: Scope, as_of: dt.datetime) -> list[Campaign]:
 
 
 def _totals(scope: Scope, as_of: dt.datetime) -> Counts:
-    total = Counts()
-    for campaign in running_campaigns(scope, as_of):
-        for counts in grid_counts(
-            user=scope.user, campaign=campaign, within=scope.region_path or "", as_of=as_of
-        ).values():
-            total.add(counts)
-    return total
+    """The summed coverage, computed once per user object (request), region and moment:
+    the reports page asks six indicators for it."""
+
+    def compute() -> Counts:
+        total = Counts()
+        for campaign in running_campaigns(scope, as_of):
+            for counts in grid_counts(
+                user=scope.user, campaign=campaign, within=scope.region_path or "", as_of=as_of
+            ).values():
+                total.add(counts)
+        return total
+
+    key = f"campaigns.totals:{scope.region_path or ''}:{as_of.isoformat()}"
+    return scope_memo(scope.user, key, compute)
 
 
 def _figure(attr: str):

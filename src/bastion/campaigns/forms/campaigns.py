@@ -51,12 +51,6 @@ class CampaignForm(forms.Form):
         return [self.region_map[c] for c in self.cleaned_data["regions"] if c in self.region_map]
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("说明"), required=False, max_length=300, widget=forms.TextInput()
-    )
-
-
 OUTCOME_HELP = {
     Outcome.VISITED: gettext_lazy("见到住户，完成询问"),
     Outcome.NOBODY_HOME: gettext_lazy("敲门无人应答，列入回访"),

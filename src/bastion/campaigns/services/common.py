@@ -19,13 +19,13 @@ def is_recorder(actor, recorded_by_id: int | None) -> bool:
     return recorded_by_id is not None and recorded_by_id == getattr(actor, "pk", None)
 
 
-def clean_reason(reason: str, *, field: str = "reason", what: str = "") -> str:
-    """The stripped reason; ValidationError({field}) when shorter than REASON_MIN."""
+def clean_reason(reason: str, *, message: str = "", field: str = "reason") -> str:
+    """The stripped reason; ValidationError({field: message}) when shorter than REASON_MIN.
+    `message` has a %(n)d for the minimum length."""
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
-        raise ValidationError(
-            {field: [_("请填写%(what)s原因（至少 %(n)d 个字）") % {"what": what, "n": REASON_MIN}]}
-        )
+        text = message or _("请填写原因（至少 %(n)d 个字）")
+        raise ValidationError({field: [text % {"n": REASON_MIN}]})
     return reason
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import has_perm
-from bastion.campaigns.forms.campaigns import CampaignForm, NoteForm
+from bastion.campaigns.forms.campaigns import CampaignForm
 from bastion.campaigns.forms.common import form_errors
 from bastion.campaigns.models import Outcome
 from bastion.campaigns.selectors.campaigns import (
@@ -40,7 +41,7 @@ from bastion.campaigns.services.campaigns import (
     campaign_update,
 )
 from bastion.campaigns.services.venues import may_edit_kinds
-from bastion.campaigns.views.common import page_of, require_perm
+from bastion.campaigns.views.common import page_of, posted, require_perm, run_action
 from bastion.geo.models import Level, Region
 from bastion.geo.selectors import region_ancestors
 
@@ -61,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         campaign_list(user=user)
         .select_related("household_tag")
         .prefetch_related("areas__region")
-        .order_by("closed_at", "-starts_on", "-id")
+        .order_by(F("closed_at").asc(nulls_first=True), "-starts_on", "-id")
     )
     page = page_of(request, campaigns)
     today = timezone.localdate()
@@ -160,17 +161,13 @@ def campaign_edit(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def campaign_round_view(request: HttpRequest, public_id) -> HttpResponse:
     campaign = _managed(request, public_id)
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        round_ = campaign_round_open(actor=request.user, campaign=campaign, note=note)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("第 %(n)d 轮已开始，所有住户重新计为待走访") % {"n": round_.number}
-        )
+    run_action(
+        request,
+        lambda: campaign_round_open(
+            actor=request.user, campaign=campaign, note=posted(request, "note")
+        ),
+        _("新一轮已开始，所有住户重新计为待走访"),
+    )
     return redirect("campaigns:campaign", campaign.public_id)
 
 
@@ -178,12 +175,7 @@ def campaign_round_view(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def campaign_close_view(request: HttpRequest, public_id) -> HttpResponse:
     campaign = _managed(request, public_id)
-    form = NoteForm(request.POST)
-    campaign_close(
-        actor=request.user,
-        campaign=campaign,
-        note=form.cleaned_data["note"] if form.is_valid() else "",
-    )
+    campaign_close(actor=request.user, campaign=campaign, note=posted(request, "note"))
     messages.success(request, _("排查行动已结束"))
     return redirect("campaigns:campaign", campaign.public_id)
 

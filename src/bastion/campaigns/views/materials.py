@@ -32,7 +32,7 @@ from bastion.campaigns.services.materials import (
     distribution_void,
     material_create,
 )
-from bastion.campaigns.views.common import page_of, require_perm
+from bastion.campaigns.views.common import page_of, posted, require_perm, run_action
 from bastion.geo.models import Region
 
 
@@ -160,18 +160,11 @@ def distribution_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def distribution_void_view(request: HttpRequest, public_id) -> HttpResponse:
     entry = distribution_get(user=request.user, public_id=public_id)
-    form = ReasonForm(request.POST)
-    try:
-        distribution_void(
-            actor=request.user,
-            entry=entry,
-            reason=form.cleaned_data["reason"] if form.is_valid() else "",
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已作废，数量已冲减"))
+    run_action(
+        request,
+        lambda: distribution_void(actor=request.user, entry=entry, reason=posted(request)),
+        _("已作废，数量已冲减"),
+    )
     return redirect("campaigns:material", entry.material.public_id)
 
 

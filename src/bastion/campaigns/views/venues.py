@@ -52,7 +52,15 @@ from bastion.campaigns.services.venues import (
     venue_kind_save,
     venue_update,
 )
-from bastion.campaigns.views.common import no_store, page_of, require_perm, warn_all
+from bastion.campaigns.views.common import (
+    no_store,
+    page_of,
+    posted,
+    report_retry,
+    require_perm,
+    run_action,
+    warn_all,
+)
 from bastion.core.audit import client_ip
 from bastion.core.uploads import upload_response
 from bastion.geo.models import Level, Region
@@ -214,18 +222,11 @@ def venue_edit(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def venue_close_view(request: HttpRequest, public_id) -> HttpResponse:
     venue = venue_get(user=request.user, public_id=public_id)
-    form = ReasonForm(request.POST)
-    try:
-        venue_close(
-            actor=request.user,
-            venue=venue,
-            reason=form.cleaned_data["reason"] if form.is_valid() else "",
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("场所已注销，其场所码不再接受登记"))
+    run_action(
+        request,
+        lambda: venue_close(actor=request.user, venue=venue, reason=posted(request)),
+        _("场所已注销，其场所码不再接受登记"),
+    )
     return redirect("campaigns:venue", venue.public_id)
 
 
@@ -258,12 +259,11 @@ def venue_qr_reissue(request: HttpRequest, public_id) -> HttpResponse:
 def venue_contact_view(request: HttpRequest, public_id) -> HttpResponse:
     """Reveal the venue contact's phone (htmx swaps it in); audited, never cached."""
     venue = venue_get(user=request.user, public_id=public_id)
-    form = ReasonForm(request.POST)
     try:
         value = venue_contact_reveal(
             actor=request.user,
             venue=venue,
-            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+            reason=posted(request),
             ip_address=client_ip(request),
         )
     except ValidationError as exc:
@@ -337,16 +337,9 @@ def inspection_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def inspection_incident_view(request: HttpRequest, public_id) -> HttpResponse:
     inspection = inspection_get(user=request.user, public_id=public_id)
-    try:
-        ref = inspection_incident_retry(actor=request.user, inspection=inspection)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        if ref:
-            messages.success(request, _("已上报事件"))
-        else:
-            messages.error(request, _("仍未能上报事件，请电话报告指挥部"))
+    report_retry(
+        request, lambda: inspection_incident_retry(actor=request.user, inspection=inspection)
+    )
     return redirect("campaigns:inspection", inspection.public_id)
 
 
@@ -405,18 +398,13 @@ def commitment_scan(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def commitment_withdraw_view(request: HttpRequest, public_id) -> HttpResponse:
     commitment = commitment_get(user=request.user, public_id=public_id)
-    form = ReasonForm(request.POST)
-    try:
-        commitment_withdraw(
-            actor=request.user,
-            commitment=commitment,
-            reason=form.cleaned_data["reason"] if form.is_valid() else "",
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("承诺书已作废"))
+    run_action(
+        request,
+        lambda: commitment_withdraw(
+            actor=request.user, commitment=commitment, reason=posted(request)
+        ),
+        _("承诺书已作废"),
+    )
     return redirect("campaigns:venue", commitment.venue.public_id)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +31,7 @@ from bastion.campaigns.selectors.campaigns import (
 from bastion.campaigns.selectors.materials import handout_materials
 from bastion.campaigns.services import links
 from bastion.campaigns.services.visits import visit_correct, visit_incident_retry, visit_record
-from bastion.campaigns.views.common import page_of, warn_all
+from bastion.campaigns.views.common import page_of, report_retry, warn_all
 from bastion.core.uploads import upload_response
 from bastion.people.selectors import person_list
 
@@ -233,18 +233,7 @@ def visit_correct_view(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def visit_incident_view(request: HttpRequest, public_id) -> HttpResponse:
     visit = visit_get(user=request.user, public_id=public_id)
-    try:
-        ref = visit_incident_retry(actor=request.user, visit=visit)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except PermissionDenied:
-        raise
-    else:
-        if ref:
-            messages.success(request, _("已上报事件"))
-        else:
-            messages.error(request, _("仍未能上报事件，请电话报告指挥部"))
+    report_retry(request, lambda: visit_incident_retry(actor=request.user, visit=visit))
     return redirect("campaigns:visit", visit.public_id)
 
 
