@@ -365,3 +365,35 @@ def test_concurrent_conclusive_visits_of_one_household_write_one(county, campaig
     assert sorted(results) == [201, 422, 422, 422]
     assert HouseholdVisit.objects.count() == 1
     assert AuditEntry.objects.filter(object_type="campaigns.householdvisit").count() == 1
+
+
+def test_publicity_lists_have_pinned_query_counts(
+    county, api_login, login, django_assert_max_num_queries
+):
+    from bastion.campaigns.services.materials import company_save, distribution_record
+
+    poster = material_create(actor=county.town, name="海报", kind="poster", region=county.town_a)
+    for n in range(4):
+        company = company_save(actor=county.community, name=f"物业{n}", region=county.community_a1)
+        distribution_record(
+            actor=county.community,
+            material=poster,
+            action="posted",
+            quantity=n + 1,
+            region=county.grid_a1_1,
+            distributed_on=poster.created_at.date(),
+            company=company,
+        )
+    client = api_login(county.community)
+    for url in (f"{API}/materials", f"{API}/companies", f"{API}/distributions"):
+        client.get(url)
+        with django_assert_max_num_queries(10):
+            assert items(client.get(url)), url
+    from django.urls import reverse
+
+    for name in ("campaigns:materials", "campaigns:companies"):
+        client.get(reverse(name))
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse(name)).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("campaigns:material", args=[poster.public_id])).status_code == 200
