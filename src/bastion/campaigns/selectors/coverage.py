@@ -175,6 +175,7 @@ def state_rows(
         ).values("corrects_id")
         if within:
             visits = visits.filter(path__startswith=within)
+        visits = scope_states(visits, user)  # the newest per household of hers only
         latest = (
             visits.exclude(pk__in=replaced)
             .order_by()
