@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -349,3 +350,98 @@ def test_campaign_pages_switch_to_english(county, campaign, households, venue, l
         reverse("campaigns_public:checkin", args=[venue.checkin_code]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert public.status_code == 200
+
+
+def test_every_campaigns_page_renders_for_the_town_officer(
+    county, campaign, households, venue, login
+):
+    from django.utils import timezone
+
+    from bastion.campaigns.services.checkins import checkin_record, trace_request
+    from bastion.campaigns.services.materials import (
+        company_save,
+        distribution_record,
+        material_create,
+    )
+    from bastion.campaigns.services.venues import commitment_record, inspection_record
+
+    visit = visit_record(
+        actor=county.town,
+        campaign=campaign,
+        household=households["h11"],
+        outcome=Outcome.NOBODY_HOME,
+    ).visit
+    inspection, _w = inspection_record(actor=county.town, venue=venue, result="compliant")
+    letter = commitment_record(
+        actor=county.town, venue=venue, signed_by="刘", signed_on=timezone.localdate()
+    )
+    material = material_create(
+        actor=county.town, name="倡议书", kind="proposal", region=county.town_a
+    )
+    company = company_save(actor=county.town, name="物业甲", region=county.community_a1)
+    distribution_record(
+        actor=county.town,
+        material=material,
+        action="handed_out",
+        quantity=5,
+        region=county.grid_a1_1,
+        distributed_on=timezone.localdate(),
+        company=company,
+    )
+    checkin_record(venue=venue, name="陈明", phone="13900002222")
+    now = timezone.now()
+    trace = trace_request(
+        actor=county.town,
+        venue=venue,
+        window_start=now - dt.timedelta(hours=1),
+        window_end=now,
+        case_ref="C-1",
+        purpose="密接排查",
+    )
+    c, v = campaign.public_id, venue.public_id
+    urls = [
+        reverse("campaigns:home"),
+        reverse("campaigns:campaign_new"),
+        reverse("campaigns:campaign", args=[c]),
+        reverse("campaigns:campaign", args=[c])
+        + f"?region={county.grid_a1_1.code}&status=nobody_home",
+        reverse("campaigns:campaign_edit", args=[c]),
+        reverse("campaigns:revisit", args=[c]),
+        _visit_url(campaign, households["h11"]),
+        reverse("campaigns:visit", args=[visit.public_id]),
+        reverse("campaigns:venues") + "?status=overdue&kind=hotel&q=星",
+        reverse("campaigns:venue_new"),
+        reverse("campaigns:venue", args=[v]),
+        reverse("campaigns:venue_edit", args=[v]),
+        reverse("campaigns:venue_qr", args=[v]),
+        reverse("campaigns:inspection_new", args=[v]),
+        reverse("campaigns:inspection_new", args=[v]) + f"?follows={inspection.public_id}",
+        reverse("campaigns:inspection", args=[inspection.public_id]),
+        reverse("campaigns:commitment_new", args=[v]),
+        reverse("campaigns:trace_new", args=[v]),
+        reverse("campaigns:traces"),
+        reverse("campaigns:trace", args=[trace.public_id]),
+        reverse("campaigns:venue_kinds"),
+        reverse("campaigns:materials"),
+        reverse("campaigns:material_new"),
+        reverse("campaigns:material", args=[material.public_id]),
+        reverse("campaigns:distribution_new") + f"?material={material.public_id}",
+        reverse("campaigns:companies"),
+        reverse("campaigns:company_new"),
+        reverse("campaigns:company", args=[company.public_id]),
+        reverse("campaigns:company_edit", args=[company.public_id]),
+    ]
+    client = login(county.town)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert letter.venue_id == venue.pk
+    kinds_page = login(county.command).get(reverse("campaigns:venue_kind_new"))
+    assert kinds_page.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["campaign_new", "venue_new", "material_new", "company_new", "distribution_new", "traces"],
+)
+def test_pages_for_actions_are_403_for_a_user_without_the_permission(county, login, name):
+    assert login(county.users["volunteer"]).get(reverse(f"campaigns:{name}")).status_code == 403
