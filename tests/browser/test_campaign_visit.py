@@ -8,7 +8,11 @@ import re
 import pytest
 
 from bastion.campaigns.models import HouseholdVisit, Outcome, VisitState
-from tests.campaigns.conftest import campaign  # noqa: F401 - fixture used by name
+from tests.campaigns.conftest import (  # noqa: F401 - fixtures used by name
+    campaign,
+    kinds,
+    venue,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -88,3 +92,28 @@ def test_gridworker_enters_visits_one_household_after_another_on_a_phone(
     assert page.locator("[data-figure=rate]").inner_text() == "50.0%"
     page.screenshot(path=MAP_SCREENSHOT, full_page=True)
     assert _no_sideways_scroll(page), "the coverage page scrolls sideways on a 390px phone"
+
+
+def test_visitor_checks_in_by_the_venue_code_on_a_phone(
+    live_server,
+    transactional_db,
+    county,
+    venue,  # noqa: F811
+    phone_page,
+):
+    from bastion.campaigns.models import CheckIn
+
+    page = phone_page
+    page.goto(f"{live_server.url}/public/campaigns/c/{venue.checkin_code}/")
+    assert "星沙宾馆" in page.content()
+    page.fill("input[name=name]", "陈明")
+    page.fill("input[name=phone]", "139 0000 2222")
+    page.check("input[name=remember]")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("text=登记成功")
+    assert page.locator("#checkin-time").inner_text()
+    assert CheckIn.objects.get().phone_masked == "139****2222"
+    assert _no_sideways_scroll(page)
+    # The phone remembers the visitor (its own storage), the server nothing more.
+    page.goto(f"{live_server.url}/public/campaigns/c/{venue.checkin_code}/")
+    assert page.input_value("input[name=name]") == "陈明"

@@ -25,7 +25,9 @@ def _limits() -> tuple[int, int]:
 
 def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
     response = render(request, f"campaigns/checkin/{template}", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer the browser posts `Origin: null` and
+    # the CSRF check refuses the form.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     if status == 429:
         response["Retry-After"] = "60"
