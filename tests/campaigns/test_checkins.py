@@ -266,33 +266,16 @@ def test_someone_elses_trace_is_a_404(county, venue, api_login):
 def test_trace_pages_show_masked_rows_and_reveal_on_the_page(county, venue, login):
     checkin = checkin_record(venue=venue, name="陈明", phone="13900002222")[0]
     client = login(county.town)
-    form = client.post(
-        reverse("campaigns:trace_new", args=[venue.public_id]),
-        {
-            "window_start": (timezone.localtime() - dt.timedelta(hours=1)).strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
-            "window_end": (timezone.localtime() + dt.timedelta(minutes=1)).strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
-            "case_ref": "",
-            "purpose": "密接排查",
-        },
-    )
+    url = reverse("campaigns:trace_new", args=[venue.public_id])
+    local = timezone.localtime()
+    window = {
+        "window_start": (local - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "window_end": (local + dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"),
+        "purpose": "密接排查",
+    }
+    form = client.post(url, {**window, "case_ref": ""})
     assert form.status_code == 422 and "必须填写病例或事件编号" in form.content.decode()
-    done = client.post(
-        reverse("campaigns:trace_new", args=[venue.public_id]),
-        {
-            "window_start": (timezone.localtime() - dt.timedelta(hours=1)).strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
-            "window_end": (timezone.localtime() + dt.timedelta(minutes=1)).strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
-            "case_ref": "XS-18",
-            "purpose": "密接排查",
-        },
-    )
+    done = client.post(url, {**window, "case_ref": "XS-18"})
     assert done.status_code == 302
     page = client.get(done.url).content.decode()
     assert "陈*" in page and "139****2222" in page and "13900002222" not in page
