@@ -10,6 +10,11 @@ if sys.argv[1:2] == ["monitoring"]:
 
     raise SystemExit(main(sys.argv[2:]))
 
+if sys.argv[1:2] == ["campaigns"]:
+    from benchmarks.campaigns import main
+
+    raise SystemExit(main(sys.argv[2:]))
+
 from benchmarks.roster import main  # noqa: E402
 
 raise SystemExit(main())

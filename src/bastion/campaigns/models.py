@@ -1,1 +1,0 @@
-"""Screening campaigns: household visits, venues, inspections, commitment letters, check-in codes, publicity materials."""

@@ -1,0 +1,1 @@
+"""Writes of the campaigns app: keyword-only, one transaction, validated, audited."""

@@ -1,0 +1,1 @@
+"""Pages of the campaigns app (namespace "campaigns"); thin: parse, call, render."""
