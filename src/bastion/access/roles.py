@@ -141,6 +141,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VOLUNTEER_VIEW,
             Perm.TASK_PUBLISH,
             Perm.COMMAND_VIEW,
+            # Only over her organizations and teams: handle incidents dispatched to them.
+            Perm.INCIDENT_HANDLE,
         }
     ),
     Role.TOWN_OFFICER: frozenset(
