@@ -131,3 +131,11 @@ def daily_form(county):
             {"code": "notes", "label": "其他情况", "kind": "text", "required": False},
         ],
     )
+
+
+@pytest.fixture
+def api_login(client):
+    """api_login(user) -> a test client whose session the API accepts."""
+    from tests.mixins import api_login_client
+
+    return lambda user: api_login_client(client, user)

@@ -24,7 +24,7 @@ from bastion.command.models import (
 from bastion.command.selectors.dailyforms import missing_units_q
 from bastion.command.selectors.directives import directive_list, target_list
 from bastion.command.selectors.incidents import incident_list
-from bastion.command.selectors.notices import notice_list
+from bastion.command.selectors.notices import notice_list, notice_target_list
 from bastion.core.indicators import Indicator, Scope
 from bastion.geo.models import Region
 
@@ -88,7 +88,9 @@ def notices_unread(scope: Scope, as_of: dt.datetime) -> QuerySet[NoticeTarget]:
     read = NoticeReceipt.objects.filter(
         target=OuterRef("pk"), version__gte=OuterRef("in_force"), read_at__lte=as_of
     )
-    qs = NoticeTarget.objects.filter(notice__in=notices.values("pk"), added_at__lte=as_of)
+    qs = notice_target_list(user=scope.user).filter(
+        notice__in=notices.values("pk"), added_at__lte=as_of
+    )
     return _narrow(qs, scope).annotate(in_force=Subquery(latest)).filter(~Exists(read))
 
 

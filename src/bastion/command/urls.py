@@ -19,7 +19,7 @@ urlpatterns = [
     path("meetings/<uuid:public_id>/", meetings.meeting_detail, name="meeting_detail"),
     path("meetings/<uuid:public_id>/edit/", meetings.meeting_edit, name="meeting_edit"),
     path("meetings/<uuid:public_id>/decisions/", meetings.decision_add, name="decision_add"),
-    # Directives and their targets
+    # Directives and their targets (steps: acknowledge, progress, complete, return)
     path("directives/", directives.directive_list, name="directive_list"),
     path("directives/new/", directives.directive_new, name="directive_new"),
     path("directives/<uuid:public_id>/", directives.directive_detail, name="directive_detail"),
@@ -27,14 +27,7 @@ urlpatterns = [
         "directives/<uuid:public_id>/cancel/", directives.directive_cancel, name="directive_cancel"
     ),
     path("targets/<uuid:public_id>/", directives.target_detail, name="target_detail"),
-    path(
-        "targets/<uuid:public_id>/acknowledge/",
-        directives.target_acknowledge,
-        name="target_acknowledge",
-    ),
-    path("targets/<uuid:public_id>/progress/", directives.target_progress, name="target_progress"),
-    path("targets/<uuid:public_id>/complete/", directives.target_complete, name="target_complete"),
-    path("targets/<uuid:public_id>/return/", directives.target_return, name="target_return"),
+    path("targets/<uuid:public_id>/<slug:step>/", directives.target_step, name="target_step"),
     # Notices
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/new/", notices.notice_new, name="notice_new"),
@@ -44,43 +37,14 @@ urlpatterns = [
         "notices/<uuid:public_id>/targets/", notices.notice_add_targets, name="notice_add_targets"
     ),
     path("notices/<uuid:public_id>/withdraw/", notices.notice_withdraw, name="notice_withdraw"),
-    # Incidents
+    # Incidents (steps: register, regrade, dismiss, dispatch, handle, verify, send-back,
+    # archive, extension)
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/new/", incidents.incident_new, name="incident_new"),
     path("incidents/units/", incidents.incident_units, name="incident_units"),
     path("incidents/kinds/", incidents.incident_kinds, name="incident_kinds"),
     path("incidents/<uuid:public_id>/", incidents.incident_detail, name="incident_detail"),
-    path(
-        "incidents/<uuid:public_id>/register/",
-        incidents.incident_register,
-        name="incident_register",
-    ),
-    path(
-        "incidents/<uuid:public_id>/regrade/", incidents.incident_regrade, name="incident_regrade"
-    ),
-    path(
-        "incidents/<uuid:public_id>/dismiss/", incidents.incident_dismiss, name="incident_dismiss"
-    ),
-    path(
-        "incidents/<uuid:public_id>/dispatch/",
-        incidents.incident_dispatch,
-        name="incident_dispatch",
-    ),
-    path("incidents/<uuid:public_id>/handle/", incidents.incident_handle, name="incident_handle"),
-    path("incidents/<uuid:public_id>/verify/", incidents.incident_verify, name="incident_verify"),
-    path(
-        "incidents/<uuid:public_id>/send-back/",
-        incidents.incident_send_back,
-        name="incident_send_back",
-    ),
-    path(
-        "incidents/<uuid:public_id>/archive/", incidents.incident_archive, name="incident_archive"
-    ),
-    path(
-        "incidents/<uuid:public_id>/extension/",
-        incidents.incident_extension,
-        name="incident_extension",
-    ),
+    path("incidents/<uuid:public_id>/<slug:step>/", incidents.incident_step, name="incident_step"),
     path(
         "extensions/<uuid:public_id>/decide/", incidents.extension_decide, name="extension_decide"
     ),

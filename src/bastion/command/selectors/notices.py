@@ -52,6 +52,17 @@ def notice_list(
     return qs
 
 
+def notice_target_list(*, user) -> QuerySet[NoticeTarget]:
+    """Every notice target the user sees: her units' own, and all the targets of notices of
+    her issuing side."""
+    if not signed_in(user):
+        return NoticeTarget.objects.none()
+    issuer = visible_q(user, PERM, region_field="notice__region_path", org_field="notice__org_path")
+    if issuer is None:
+        return NoticeTarget.objects.all()
+    return NoticeTarget.objects.filter(issuer | q_or_all(visible_q(user, PERM)))
+
+
 def with_receipts(qs: QuerySet[Notice]) -> QuerySet[Notice]:
     """Annotate n_targets and n_read (units that read the current version)."""
     return qs.annotate(

@@ -30,6 +30,32 @@ def clean_text(value, *, field: str, label: str, max_length: int, required: bool
     return text
 
 
+class Checks:
+    """Collects the field errors of several checks, so a form shows them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def run(self, check, default=None):
+        """`check()`'s value, or `default` with its ValidationError kept for later."""
+        try:
+            return check()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                self.errors.setdefault(name, []).extend(messages)
+            return default
+
+    def text(self, value, **kwargs) -> str:
+        return self.run(lambda: clean_text(value, **kwargs), "")
+
+    def fail(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
 def clean_files(files: Iterable, *, field: str = "attachments") -> list[StoredFile]:
     """Stored files (core.StoredFile) to attach, at most MAX_FILES, duplicates dropped."""
     kept: dict[int, StoredFile] = {}

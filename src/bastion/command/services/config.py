@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bastion.command.models import IncidentGrade, IncidentKind
-from bastion.command.services.common import actor_or_none, clean_text, require_county_command
+from bastion.command.services.common import Checks, actor_or_none, require_county_command
 from bastion.core.audit import Action, audit_record
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -28,30 +27,24 @@ def incident_kind_save(
     """Create the kind `code` or change it (its code never changes: reports refer to it)."""
     require_county_command(actor)
     code = (code or "").strip()
-    errors: dict[str, list[str]] = {}
+    checks = Checks()
     if not CODE.match(code):
-        errors["code"] = [_("代码须以小写字母开头，只含小写字母、数字和下划线，2-40位")]
-    values: dict = {}
-    for name, label, value, required in (
-        ("name_zh", _("中文名称"), name_zh, True),
-        ("name_en", _("英文名称"), name_en, False),
-    ):
-        try:
-            values[name] = clean_text(
-                value, field=name, label=label, max_length=60, required=required
-            )
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+        checks.fail("code", _("代码须以小写字母开头，只含小写字母、数字和下划线，2-40位"))
+    values = {
+        "name_zh": checks.text(name_zh, field="name_zh", label=_("中文名称"), max_length=60),
+        "name_en": checks.text(
+            name_en, field="name_en", label=_("英文名称"), max_length=60, required=False
+        ),
+    }
     if default_grade not in IncidentGrade.values:
-        errors["default_grade"] = [_("请选择默认等级")]
+        checks.fail("default_grade", _("请选择默认等级"))
     try:
         order = int(order)
         if not 0 <= order <= 999:
             raise ValueError
     except (TypeError, ValueError):
-        errors["order"] = [_("排序须为 0 到 999 的整数")]
-    if errors:
-        raise ValidationError(errors)
+        checks.fail("order", _("排序须为 0 到 999 的整数"))
+    checks.done()
     with transaction.atomic():
         kind = IncidentKind.objects.select_for_update().filter(code=code).first()
         before = None

@@ -20,6 +20,7 @@ from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path
 from bastion.command.models import DailyForm, DailyFormField, DailyReport, FieldKind
 from bastion.command.services.common import (
+    Checks,
     actor_or_none,
     clean_text,
     is_system,
@@ -119,29 +120,23 @@ def _clean_field(item: dict, *, n: int, form: DailyForm | None) -> dict:
 
 
 def _clean_form(*, name, description, levels, deadline_hour) -> dict:
-    errors: dict[str, list[str]] = {}
-    values: dict = {}
-    for field, label, value, limit, required in (
-        ("name", _("日报名称"), name, 80, True),
-        ("description", _("说明"), description, 300, False),
-    ):
-        try:
-            values[field] = clean_text(
-                value, field=field, label=label, max_length=limit, required=required
-            )
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    checks = Checks()
+    values: dict = {
+        "name": checks.text(name, field="name", label=_("日报名称"), max_length=80),
+        "description": checks.text(
+            description, field="description", label=_("说明"), max_length=300, required=False
+        ),
+    }
     levels = [str(level) for level in (levels or [])]
     if not levels or any(level not in UNIT_LEVELS for level in levels):
-        errors["levels"] = [_("请选择填报的单位层级（镇街、村、社区）")]
+        checks.fail("levels", _("请选择填报的单位层级（镇街、村、社区）"))
     try:
         deadline_hour = int(deadline_hour)
         if not 1 <= deadline_hour <= 24:
             raise ValueError
     except (TypeError, ValueError):
-        errors["deadline_hour"] = [_("截止时间须为 1 到 24 点之间的整点")]
-    if errors:
-        raise ValidationError(errors)
+        checks.fail("deadline_hour", _("截止时间须为 1 到 24 点之间的整点"))
+    checks.done()
     values["levels"] = sorted(set(levels), key=list(UNIT_LEVELS).index)
     values["deadline_hour"] = deadline_hour
     return values

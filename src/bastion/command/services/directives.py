@@ -31,6 +31,7 @@ from bastion.command.models import (
     TargetStatus,
 )
 from bastion.command.services.common import (
+    Checks,
     actor_name,
     actor_or_none,
     clean_files,
@@ -150,35 +151,23 @@ def directive_issue(
     now = now_or(now)
     if not is_system(actor) and not acts_for_unit(actor, Perm.DIRECTIVE_ISSUE, issuer):
         raise PermissionDenied(_("您不能以 %(unit)s 的名义下发指令") % {"unit": issuer.name})
-    errors: dict[str, list[str]] = {}
-
-    def check(name, fn):
-        try:
-            return fn()
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-            return None
-
-    title = check(
-        "title", lambda: clean_text(title, field="title", label=_("标题"), max_length=TITLE_MAX)
-    )
-    content = check(
-        "content",
-        lambda: clean_text(content, field="content", label=_("内容"), max_length=CONTENT_MAX),
-    )
-    deadline = check("deadline", lambda: _clean_deadline(deadline, now))
-    units = check("targets", lambda: resolve_targets(issuer, targets))
-    files = check("attachments", lambda: clean_files(attachments))
+    checks = Checks()
+    title = checks.text(title, field="title", label=_("标题"), max_length=TITLE_MAX)
+    content = checks.text(content, field="content", label=_("内容"), max_length=CONTENT_MAX)
+    deadline = checks.run(lambda: _clean_deadline(deadline, now))
+    units = checks.run(lambda: resolve_targets(issuer, targets), [])
+    files = checks.run(lambda: clean_files(attachments), [])
     if priority not in Priority.values:
-        errors["priority"] = [_("请选择紧急程度")]
+        checks.fail("priority", _("请选择紧急程度"))
     try:
         remind_hours = int(remind_hours)
     except (TypeError, ValueError):
         remind_hours = -1
     if not 0 <= remind_hours <= MAX_REMIND_HOURS:
-        errors["remind_hours"] = [_("提前提醒小时数须在 0 到 %(n)d 之间") % {"n": MAX_REMIND_HOURS}]
-    if errors:
-        raise ValidationError(errors)
+        checks.fail(
+            "remind_hours", _("提前提醒小时数须在 0 到 %(n)d 之间") % {"n": MAX_REMIND_HOURS}
+        )
+    checks.done()
     directive = Directive(
         **issuer.issuer_columns(),
         title=title,

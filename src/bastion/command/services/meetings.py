@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from bastion.access.roles import Perm
 from bastion.command.models import Meeting, MeetingDecision, MeetingKind
-from bastion.command.services.common import actor_or_none, clean_text, is_system
+from bastion.command.services.common import Checks, actor_or_none, clean_text, is_system
 from bastion.command.units import Unit, acts_for_unit, stored_unit
 from bastion.core.audit import Action, audit_record
 
@@ -42,29 +42,24 @@ def _clean_decision(item: dict, n: int) -> dict:
 
 
 def _meeting_fields(*, kind, title, held_at, place, chair, attendees, summary) -> dict:
-    errors: dict[str, list[str]] = {}
-    values: dict = {}
-    for name, label, value, limit, required in (
-        ("title", _("会议名称"), title, 120, True),
-        ("place", _("地点"), place, 120, False),
-        ("chair", _("主持人"), chair, 60, False),
-        ("attendees", _("参会人员"), attendees, 3000, False),
-        ("summary", _("会议纪要"), summary, 5000, False),
-    ):
-        try:
-            values[name] = clean_text(
-                value, field=name, label=label, max_length=limit, required=required
-            )
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    checks = Checks()
+    values: dict = {
+        name: checks.text(value, field=name, label=label, max_length=limit, required=required)
+        for name, label, value, limit, required in (
+            ("title", _("会议名称"), title, 120, True),
+            ("place", _("地点"), place, 120, False),
+            ("chair", _("主持人"), chair, 60, False),
+            ("attendees", _("参会人员"), attendees, 3000, False),
+            ("summary", _("会议纪要"), summary, 5000, False),
+        )
+    }
     if kind not in MeetingKind.values:
-        errors["kind"] = [_("请选择会议类型")]
+        checks.fail("kind", _("请选择会议类型"))
     if not isinstance(held_at, dt.datetime):
-        errors["held_at"] = [_("请填写会议时间")]
+        checks.fail("held_at", _("请填写会议时间"))
     elif held_at > timezone.now() + dt.timedelta(days=30):
-        errors["held_at"] = [_("会议时间不能晚于30天后")]
-    if errors:
-        raise ValidationError(errors)
+        checks.fail("held_at", _("会议时间不能晚于30天后"))
+    checks.done()
     values["kind"] = kind
     values["held_at"] = held_at
     values["attendee_count"] = len(

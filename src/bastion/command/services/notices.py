@@ -22,6 +22,7 @@ from bastion.command.models import (
     NoticeVersion,
 )
 from bastion.command.services.common import (
+    Checks,
     actor_name,
     actor_or_none,
     clean_files,
@@ -72,22 +73,16 @@ def notice_publish(
     """Publish version 1 of a notice from `issuer` to the units named by `targets`."""
     now = now_or(now)
     _require_issuer(actor, issuer)
-    errors: dict[str, list[str]] = {}
-    values: dict = {}
-    for name, call in (
-        ("title", lambda: clean_text(title, field="title", label=_("标题"), max_length=120)),
-        ("body", lambda: clean_text(body, field="body", label=_("正文"), max_length=BODY_MAX)),
-        ("targets", lambda: resolve_targets(issuer, targets)),
-        ("attachments", lambda: clean_files(attachments)),
-    ):
-        try:
-            values[name] = call()
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    checks = Checks()
+    values = {
+        "title": checks.text(title, field="title", label=_("标题"), max_length=120),
+        "body": checks.text(body, field="body", label=_("正文"), max_length=BODY_MAX),
+        "targets": checks.run(lambda: resolve_targets(issuer, targets), []),
+        "attachments": checks.run(lambda: clean_files(attachments), []),
+    }
     if kind not in NoticeKind.values:
-        errors["kind"] = [_("请选择文件类型")]
-    if errors:
-        raise ValidationError(errors)
+        checks.fail("kind", _("请选择文件类型"))
+    checks.done()
     notice = Notice(
         **issuer.issuer_columns(),
         kind=kind,

@@ -29,6 +29,18 @@ def require_any(user, *perms: str) -> None:
         raise PermissionDenied
 
 
+def issuing_levels(user) -> list:
+    """The levels the user issues from (directives, notices, meetings); 403 when none."""
+    from bastion.access.roles import Perm
+    from bastion.command.units import issuing_units
+
+    require_any(user, Perm.DIRECTIVE_ISSUE)
+    issuers = issuing_units(user)
+    if not issuers:
+        raise PermissionDenied
+    return issuers
+
+
 def back(request: HttpRequest, default: str) -> HttpResponse:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

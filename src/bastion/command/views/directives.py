@@ -7,12 +7,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bastion.access.roles import Perm
@@ -27,13 +28,13 @@ from bastion.command.units import (
     Unit,
     acts_for_unit,
     issuing_unit,
-    issuing_units,
     stored_unit,
 )
 from bastion.command.views.common import (
     ATTACHMENTS,
     PAGE_SIZE,
     act,
+    issuing_levels,
     require_any,
     search_text,
     with_uploads,
@@ -99,10 +100,7 @@ def _initial_from_decision(request: HttpRequest, issuers: list[Unit]) -> tuple[d
 
 @login_required
 def directive_new(request: HttpRequest) -> HttpResponse:
-    require_any(request.user, Perm.DIRECTIVE_ISSUE)
-    issuers = issuing_units(request.user)
-    if not issuers:
-        raise PermissionDenied
+    issuers = issuing_levels(request.user)
     groups, units = target_groups(issuers)
     initial, decision = _initial_from_decision(request, issuers)
     form = DirectiveForm(
@@ -235,72 +233,56 @@ def target_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def _step(request: HttpRequest, public_id, call, done: str) -> HttpResponse:
-    target = select.target_get(user=request.user, public_id=public_id)
-    return act(request, lambda: call(target), done, service.target_link(target))
-
-
-@login_required
-@require_POST
-def target_acknowledge(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda t: service.directive_target_acknowledge(
-            actor=request.user, target=t, note=request.POST.get("note", "")
-        ),
-        _("已签收"),
-    )
-
-
 def _with_files(request: HttpRequest, target, call):
     return with_uploads(
         request, "attachments", allowed=ATTACHMENTS, path=target.region_path, call=call
     )
 
 
-@login_required
-@require_POST
-def target_progress(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda t: _with_files(
+# step (the last part of its URL) -> (call(request, target, note), message when done)
+STEPS = {
+    "acknowledge": (
+        lambda request, t, note: service.directive_target_acknowledge(
+            actor=request.user, target=t, note=note
+        ),
+        gettext_lazy("已签收"),
+    ),
+    "progress": (
+        lambda request, t, note: _with_files(
             request,
             t,
             lambda files: service.directive_target_progress(
-                actor=request.user, target=t, note=request.POST.get("note", ""), attachments=files
+                actor=request.user, target=t, note=note, attachments=files
             ),
         ),
-        _("已报告进展"),
-    )
-
-
-@login_required
-@require_POST
-def target_complete(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda t: _with_files(
+        gettext_lazy("已报告进展"),
+    ),
+    "complete": (
+        lambda request, t, note: _with_files(
             request,
             t,
             lambda files: service.directive_target_complete(
-                actor=request.user, target=t, report=request.POST.get("note", ""), attachments=files
+                actor=request.user, target=t, report=note, attachments=files
             ),
         ),
-        _("已报告完成"),
-    )
+        gettext_lazy("已报告完成"),
+    ),
+    "return": (
+        lambda request, t, note: service.directive_target_return(
+            actor=request.user, target=t, reason=note
+        ),
+        gettext_lazy("已退回重办"),
+    ),
+}
 
 
 @login_required
 @require_POST
-def target_return(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda t: service.directive_target_return(
-            actor=request.user, target=t, reason=request.POST.get("note", "")
-        ),
-        _("已退回重办"),
-    )
+def target_step(request: HttpRequest, public_id, step: str) -> HttpResponse:
+    """One step of a unit's target; every form sends its text as "note"."""
+    if step not in STEPS:
+        raise Http404
+    target = select.target_get(user=request.user, public_id=public_id)
+    call, done = STEPS[step]
+    note = request.POST.get("note", "")
+    return act(request, lambda: call(request, target, note), str(done), service.target_link(target))

@@ -3,6 +3,8 @@ may take, deadlines per handling unit, and the incident kinds (county command)."
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bastion.access.roles import Perm
@@ -23,6 +26,7 @@ from bastion.command.forms import (
 )
 from bastion.command.models import (
     ExtensionStatus,
+    Incident,
     IncidentExtension,
     IncidentGrade,
     IncidentKind,
@@ -66,6 +70,19 @@ def _linked(request: HttpRequest):
     return person, household
 
 
+SUBMISSION_SOURCE = "web"
+
+
+def _submission(request: HttpRequest) -> str:
+    """The form's one-time submission id: a resent form (a phone retrying on a weak signal)
+    reports the same incident again, which `incident_report` turns into the first one."""
+    raw = request.POST.get("submission", "")
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
 @login_required
 def incident_new(request: HttpRequest) -> HttpResponse:
     require_any(request.user, Perm.INCIDENT_REPORT)
@@ -74,9 +91,15 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     kinds = list(select.incident_kinds())
     person, household = _linked(request)
-    initial = {
-        "region": (household or person).region.code if (household or person) else regions[0].code
-    }
+    submission = _submission(request)
+    if request.method == "POST":
+        earlier = Incident.objects.filter(
+            source=SUBMISSION_SOURCE, source_ref=submission, reported_by=request.user
+        ).first()
+        if earlier is not None:
+            return redirect("command:incident_detail", public_id=earlier.public_id)
+    linked = household or person
+    initial = {"region": linked.region.code if linked else regions[0].code}
     form = IncidentForm(
         request.POST or None, request.FILES or None, kinds=kinds, regions=regions, initial=initial
     )
@@ -99,6 +122,8 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                     person=person,
                     household=household,
                     photos=files,
+                    source=SUBMISSION_SOURCE,
+                    source_ref=submission,
                 ),
             )
         except ValidationError as exc:
@@ -113,6 +138,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         "command/incidents/new.html",
         {
             "form": form,
+            "submission": submission,
             "person": person,
             "person_name": mask_name(person.name) if person else "",
             "household": household,
@@ -219,145 +245,83 @@ def incident_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "command/incidents/detail.html", context)
 
 
-def _step(request: HttpRequest, public_id, call, done: str) -> HttpResponse:
-    incident = select.incident_get(user=request.user, public_id=public_id)
-    return act(request, lambda: call(incident), done, service.incident_link(incident))
-
-
-def _field(request: HttpRequest, name: str) -> str:
-    return request.POST.get(name, "")
-
-
-@login_required
-@require_POST
-def incident_register(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda i: service.incident_register(
-            actor=request.user, incident=i, note=_field(request, "note")
-        ),
-        _("已受理"),
-    )
-
-
-@login_required
-@require_POST
-def incident_regrade(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda i: service.incident_regrade(
-            actor=request.user,
-            incident=i,
-            grade=_field(request, "grade"),
-            note=_field(request, "note"),
-        ),
-        _("已调整等级"),
-    )
-
-
-@login_required
-@require_POST
-def incident_dismiss(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda i: service.incident_dismiss(
-            actor=request.user, incident=i, reason=_field(request, "note")
-        ),
-        _("已作不予受理处理"),
-    )
-
-
 def _parsed(form):
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
     return form.cleaned_data
 
 
-@login_required
-@require_POST
-def incident_dispatch(request: HttpRequest, public_id) -> HttpResponse:
-    def call(incident):
-        data = _parsed(DispatchForm(request.POST, handlers=handler_choices(incident)))
-        return service.incident_dispatch(
+def _dispatch(request: HttpRequest, incident):
+    data = _parsed(DispatchForm(request.POST, handlers=handler_choices(incident)))
+    return service.incident_dispatch(
+        actor=request.user,
+        incident=incident,
+        handler=data["handler"],
+        deadline=data["deadline"],
+        note=data["note"],
+    )
+
+
+def _extension(request: HttpRequest, incident):
+    data = _parsed(ExtensionForm(request.POST))
+    return service.incident_extension_request(
+        actor=request.user, incident=incident, deadline=data["deadline"], reason=data["reason"]
+    )
+
+
+def _handle(request: HttpRequest, incident):
+    return with_uploads(
+        request,
+        "photos",
+        allowed=PHOTOS,
+        path=incident.path,
+        call=lambda files: service.incident_handle(
+            actor=request.user, incident=incident, note=request.POST.get("note", ""), photos=files
+        ),
+    )
+
+
+def _noted(step, name: str = "note"):
+    """A step whose only input is one text field (sent as "note" by every form)."""
+    return lambda request, incident: step(
+        actor=request.user, incident=incident, **{name: request.POST.get("note", "")}
+    )
+
+
+# step (the last part of its URL) -> (call(request, incident), message when done)
+STEPS = {
+    "register": (_noted(service.incident_register), gettext_lazy("已受理")),
+    "dismiss": (_noted(service.incident_dismiss, "reason"), gettext_lazy("已作不予受理处理")),
+    "dispatch": (_dispatch, gettext_lazy("已分拨")),
+    "handle": (_handle, gettext_lazy("已反馈处置结果")),
+    "verify": (_noted(service.incident_verify), gettext_lazy("核查通过，已结案")),
+    "send-back": (_noted(service.incident_send_back, "reason"), gettext_lazy("已退回处置单位")),
+    "archive": (
+        lambda request, incident: service.incident_archive(actor=request.user, incident=incident),
+        gettext_lazy("已归档"),
+    ),
+    "extension": (_extension, gettext_lazy("已提交延期申请")),
+    "regrade": (
+        lambda request, incident: service.incident_regrade(
             actor=request.user,
             incident=incident,
-            handler=data["handler"],
-            deadline=data["deadline"],
-            note=data["note"],
-        )
-
-    return _step(request, public_id, call, _("已分拨"))
-
-
-@login_required
-@require_POST
-def incident_handle(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda i: with_uploads(
-            request,
-            "photos",
-            allowed=PHOTOS,
-            path=i.path,
-            call=lambda files: service.incident_handle(
-                actor=request.user, incident=i, note=_field(request, "note"), photos=files
-            ),
+            grade=request.POST.get("grade", ""),
+            note=request.POST.get("note", ""),
         ),
-        _("已反馈处置结果"),
-    )
+        gettext_lazy("已调整等级"),
+    ),
+}
 
 
 @login_required
 @require_POST
-def incident_verify(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda i: service.incident_verify(
-            actor=request.user, incident=i, note=_field(request, "note")
-        ),
-        _("核查通过，已结案"),
-    )
-
-
-@login_required
-@require_POST
-def incident_send_back(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda i: service.incident_send_back(
-            actor=request.user, incident=i, reason=_field(request, "note")
-        ),
-        _("已退回处置单位"),
-    )
-
-
-@login_required
-@require_POST
-def incident_archive(request: HttpRequest, public_id) -> HttpResponse:
-    return _step(
-        request,
-        public_id,
-        lambda i: service.incident_archive(actor=request.user, incident=i),
-        _("已归档"),
-    )
-
-
-@login_required
-@require_POST
-def incident_extension(request: HttpRequest, public_id) -> HttpResponse:
-    def call(incident):
-        data = _parsed(ExtensionForm(request.POST))
-        return service.incident_extension_request(
-            actor=request.user, incident=incident, deadline=data["deadline"], reason=data["reason"]
-        )
-
-    return _step(request, public_id, call, _("已提交延期申请"))
+def incident_step(request: HttpRequest, public_id, step: str) -> HttpResponse:
+    """Take one step of an incident (register, dispatch, handle, verify, ...)."""
+    if step not in STEPS:
+        raise Http404
+    incident = select.incident_get(user=request.user, public_id=public_id)
+    call, done = STEPS[step]
+    return act(request, lambda: call(request, incident), str(done), service.incident_link(incident))
 
 
 @login_required
@@ -373,7 +337,10 @@ def extension_decide(request: HttpRequest, public_id) -> HttpResponse:
     return act(
         request,
         lambda: service.incident_extension_decide(
-            actor=request.user, extension=extension, approve=approve, note=_field(request, "note")
+            actor=request.user,
+            extension=extension,
+            approve=approve,
+            note=request.POST.get("note", ""),
         ),
         _("已批准延期") if approve else _("已驳回延期申请"),
         service.incident_link(incident),

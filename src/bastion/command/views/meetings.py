@@ -18,8 +18,8 @@ from bastion.command.forms import DecisionForm, MeetingForm, apply_errors
 from bastion.command.models import MeetingKind
 from bastion.command.selectors.meetings import meeting_get, meeting_list
 from bastion.command.services import meetings as service
-from bastion.command.units import acts_for_unit, issuing_unit, issuing_units, stored_unit
-from bastion.command.views.common import PAGE_SIZE, act, require_any, search_text
+from bastion.command.units import acts_for_unit, issuing_unit, stored_unit
+from bastion.command.views.common import PAGE_SIZE, act, issuing_levels, require_any, search_text
 
 
 @login_required
@@ -46,10 +46,7 @@ def meeting_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    require_any(request.user, Perm.DIRECTIVE_ISSUE)
-    issuers = issuing_units(request.user)
-    if not issuers:
-        raise PermissionDenied
+    issuers = issuing_levels(request.user)
     form = MeetingForm(request.POST or None, issuers=issuers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -18,11 +18,12 @@ from bastion.command.models import NoticeKind, NoticeStatus
 from bastion.command.selectors import notices as select
 from bastion.command.selectors.units import target_groups
 from bastion.command.services import notices as service
-from bastion.command.units import acts_for_unit, issuing_unit, issuing_units, stored_unit
+from bastion.command.units import acts_for_unit, issuing_unit, stored_unit
 from bastion.command.views.common import (
     ATTACHMENTS,
     PAGE_SIZE,
     act,
+    issuing_levels,
     require_any,
     search_text,
     with_uploads,
@@ -57,10 +58,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notice_new(request: HttpRequest) -> HttpResponse:
-    require_any(request.user, Perm.DIRECTIVE_ISSUE)
-    issuers = issuing_units(request.user)
-    if not issuers:
-        raise PermissionDenied
+    issuers = issuing_levels(request.user)
     groups, units = target_groups(issuers)
     form = NoticeForm(request.POST or None, request.FILES or None, issuers=issuers, targets=units)
     if request.method == "POST" and form.is_valid():
