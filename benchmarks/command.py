@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.monitoring import _timed
+from benchmarks.monitoring import _bench_url, _ensure_database, _timed
 
 OUT = Path(__file__).parent / "out"
 BENCH_DB = "bastion_bench_cmd"
@@ -31,40 +31,27 @@ COUNTY = "430121000000"
 TOWNS = 18
 
 
-def _bench_url() -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("the benchmark needs DATABASE_URL=postgres://... (PostgreSQL)")
-    return urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}"))
-
-
-def _ensure_database(url: str, *, fresh: bool) -> None:
-    import psycopg
-
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if exists and fresh:
-            conn.execute(f'DROP DATABASE "{BENCH_DB}" WITH (FORCE)')  # our own database only
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
 # --- Data ---------------------------------------------------------------------------------
 
 
 def _regions(units: int):
     from bastion.geo.models import Level, Region
 
-    county = Region.objects.create(code=COUNTY, name="长沙县", level=Level.COUNTY, path=f"{COUNTY}/")
+    county = Region.objects.create(
+        code=COUNTY, name="长沙县", level=Level.COUNTY, path=f"{COUNTY}/"
+    )
     towns, communities, grids = [], [], []
     for t in range(1, TOWNS + 1):
         code = f"430121{t:03d}000"
         towns.append(
-            Region(code=code, name=f"镇{t}", level=Level.TOWN, parent=county, path=f"{county.path}{code}/", depth=1)
+            Region(
+                code=code,
+                name=f"镇{t}",
+                level=Level.TOWN,
+                parent=county,
+                path=f"{county.path}{code}/",
+                depth=1,
+            )
         )
     Region.objects.bulk_create(towns)
     towns = list(Region.objects.filter(parent=county).order_by("code"))
@@ -72,17 +59,36 @@ def _regions(units: int):
         town = towns[n % TOWNS]
         code = f"{town.code[:9]}{n // TOWNS + 1:03d}"
         communities.append(
-            Region(code=code, name=f"社区{n}", level=Level.COMMUNITY, parent=town, path=f"{town.path}{code}/", depth=2)
+            Region(
+                code=code,
+                name=f"社区{n}",
+                level=Level.COMMUNITY,
+                parent=town,
+                path=f"{town.path}{code}/",
+                depth=2,
+            )
         )
     Region.objects.bulk_create(communities)
     communities = list(Region.objects.filter(level=Level.COMMUNITY).order_by("code"))
     for community in communities:
         code = f"{community.code}001"
         grids.append(
-            Region(code=code, name="网格1", level=Level.GRID, parent=community, path=f"{community.path}{code}/", depth=3)
+            Region(
+                code=code,
+                name="网格1",
+                level=Level.GRID,
+                parent=community,
+                path=f"{community.path}{code}/",
+                depth=3,
+            )
         )
     Region.objects.bulk_create(grids)
-    return county, towns, communities, list(Region.objects.filter(level=Level.GRID).order_by("code"))
+    return (
+        county,
+        towns,
+        communities,
+        list(Region.objects.filter(level=Level.GRID).order_by("code")),
+    )
 
 
 def _users(county, towns, communities):
@@ -97,8 +103,12 @@ def _users(county, towns, communities):
     community = users.create_user(username="bench_community", password="x" * 12)  # noqa: S106
     RoleAssignment.objects.bulk_create(
         [
-            RoleAssignment(user=command, role=Role.COUNTY_COMMAND, region=county, region_path=county.path),
-            RoleAssignment(user=town, role=Role.TOWN_OFFICER, region=towns[0], region_path=towns[0].path),
+            RoleAssignment(
+                user=command, role=Role.COUNTY_COMMAND, region=county, region_path=county.path
+            ),
+            RoleAssignment(
+                user=town, role=Role.TOWN_OFFICER, region=towns[0], region_path=towns[0].path
+            ),
             RoleAssignment(
                 user=community,
                 role=Role.COMMUNITY_OFFICER,
@@ -134,7 +144,13 @@ def generate(*, units: int, directives: int, incidents: int) -> dict:
         command = _users(county, towns, communities)
         issuer = region_unit(county)
         units_list = [region_unit(r) for r in [*towns, *communities]]
-        statuses = [TargetStatus.SENT, TargetStatus.READ, TargetStatus.ACKNOWLEDGED, TargetStatus.IN_PROGRESS, TargetStatus.DONE]
+        statuses = [
+            TargetStatus.SENT,
+            TargetStatus.READ,
+            TargetStatus.ACKNOWLEDGED,
+            TargetStatus.IN_PROGRESS,
+            TargetStatus.DONE,
+        ]
         for n in range(directives):
             deadline = now + dt.timedelta(hours=rng.randint(-72, 72))
             directive = Directive.objects.create(
@@ -143,18 +159,29 @@ def generate(*, units: int, directives: int, incidents: int) -> dict:
             )  # fmt: skip
             DirectiveTarget.objects.bulk_create(
                 [
-                    DirectiveTarget(directive=directive, status=rng.choice(statuses), **u.target_columns())
+                    DirectiveTarget(
+                        directive=directive, status=rng.choice(statuses), **u.target_columns()
+                    )
                     for u in units_list
                 ],
                 batch_size=1000,
             )
             notice = Notice.objects.create(
-                **issuer.issuer_columns(), kind="notice", title=f"通知{n}", published_by=command, published_at=now
+                **issuer.issuer_columns(),
+                kind="notice",
+                title=f"通知{n}",
+                published_by=command,
+                published_at=now,
             )
             NoticeVersion.objects.create(notice=notice, number=1, body="正文", published_at=now)
             NoticeTarget.objects.bulk_create(
                 [
-                    NoticeTarget(notice=notice, added_at=now, read_version=rng.choice([0, 1]), **u.target_columns())
+                    NoticeTarget(
+                        notice=notice,
+                        added_at=now,
+                        read_version=rng.choice([0, 1]),
+                        **u.target_columns(),
+                    )
                     for u in units_list
                 ],
                 batch_size=1000,
@@ -209,7 +236,7 @@ def _client(username: str):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     user = get_user_model().objects.get(username=username)
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
         user=user, name="bench", confirmed=True
@@ -229,7 +256,10 @@ def measure_pages(runs: int = 10) -> dict:
     pages = {
         "county: command home": (county, "/command/"),
         "county: directive list": (county, "/command/directives/"),
-        "county: directive detail (all units)": (county, f"/command/directives/{directive.public_id}/"),
+        "county: directive detail (all units)": (
+            county,
+            f"/command/directives/{directive.public_id}/",
+        ),
         "county: incidents (open)": (county, "/command/incidents/"),
         "county: deadlines by unit": (county, "/command/incidents/units/"),
         "county: daily figures": (county, f"/command/figures/{COUNTY}/"),
@@ -256,9 +286,7 @@ def measure_indicators(runs: int = 5) -> dict:
 
     user = get_user_model().objects.get(username="bench_command")
     now = timezone.now()
-    return {
-        i.code: _timed(lambda i=i: i.count(Scope(user=user), now), runs) for i in INDICATORS
-    }
+    return {i.code: _timed(lambda i=i: i.count(Scope(user=user), now), runs) for i in INDICATORS}
 
 
 def measure_jobs() -> dict:
@@ -300,7 +328,11 @@ def _child(args: argparse.Namespace) -> int:
         if Directive.objects.exists():
             print(json.dumps({"reused": True, "directives": Directive.objects.count()}))
             return 0
-        print(json.dumps(generate(units=args.units, directives=args.directives, incidents=args.incidents)))
+        print(
+            json.dumps(
+                generate(units=args.units, directives=args.directives, incidents=args.incidents)
+            )
+        )
         return 0
     result = {"pages": measure_pages(), "indicators": measure_indicators(), "jobs": measure_jobs()}
     print(json.dumps(result, default=str))
@@ -328,11 +360,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         return _child(args)
-    url = _bench_url()
-    _ensure_database(url, fresh=args.fresh)
+    url = _bench_url(BENCH_DB)
+    _ensure_database(url, fresh=args.fresh, db=BENCH_DB)
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bastion.settings")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"], env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"], env=env, check=True
+    )
     results: dict = {"cpus": os.cpu_count(), "at": dt.datetime.now(dt.UTC).isoformat()}
     started = time.perf_counter()
     results["data"] = _run(

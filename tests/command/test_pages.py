@@ -446,3 +446,14 @@ def test_query_counts_stay_flat_as_records_grow(
     assert many == few
     assert max(many.values()) <= 25
     assert DirectiveTarget.objects.count() == 30
+
+
+def test_pages_switch_to_english(county, directive, incident, settings, login):
+    client = login(county.town)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    home = client.get("/command/").content.decode()
+    assert "Report an incident" in home and "上报事件" not in home
+    target = client.get(f"/command/targets/{target_of(directive, county.town_a).public_id}/").content.decode()
+    assert "Acknowledge" in target and "Deadline" in target
+    incidents = client.get("/command/incidents/").content.decode()
+    assert "Awaiting acceptance" in incidents

@@ -55,7 +55,7 @@ def visible_incidents_q(user) -> Q | None:
         return None
     handler = acts_for_q(user, PERM, prefix="handler_", kind_field="kind")
     # acts_for_q names handler_region_path / handler_org_path through the prefix.
-    return place | q_or_all(handler) & ~Q(handler_key="") | Q(reported_by=user)
+    return place | (q_or_all(handler) & ~Q(handler_key="")) | Q(reported_by=user)
 
 
 def overdue_q(now: dt.datetime) -> Q:
@@ -119,6 +119,19 @@ def with_flags(qs: QuerySet[Incident], now: dt.datetime) -> QuerySet[Incident]:
         ),
         has_pending_extension=Exists(pending),
     )
+
+
+def open_by_grade(*, user) -> dict[str, int]:
+    """Open incidents the user sees, counted per grade (one grouped query)."""
+    if not signed_in(user):
+        return {}
+    rows = (
+        Incident.objects.filter(q_or_all(visible_incidents_q(user)), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("grade")
+        .annotate(n=Count("pk"))
+    )
+    return {row["grade"]: row["n"] for row in rows}
 
 
 def incident_get(*, user, public_id, now: dt.datetime | None = None) -> Incident:

@@ -30,7 +30,7 @@ from bastion.command.models import (
     TargetStatus,
 )
 from bastion.command.services.common import actor_name, now_or
-from bastion.command.services.directives import directive_link, target_link
+from bastion.command.services.directives import MAX_REMIND_HOURS, directive_link, target_link
 from bastion.command.units import Unit, own_users, region_unit, stored_unit, users_answering
 
 # Incidents: remind the handler this long before the deadline.
@@ -41,22 +41,19 @@ def directive_reminders_send(*, now: dt.datetime | None = None) -> int:
     """Tell the units of open targets whose deadline is within the directive's
     `remind_hours`; returns how many targets were reminded."""
     now = now_or(now)
-    candidates = (
-        DirectiveTarget.objects.filter(
-            directive__status=DirectiveStatus.ACTIVE,
-            reminded_at__isnull=True,
-            directive__deadline__gt=now,
-            directive__deadline__lte=now + dt.timedelta(hours=168),
-        )
+    # Directives whose reminder window is open (few), then their open targets.
+    window = Directive.objects.filter(
+        status=DirectiveStatus.ACTIVE,
+        remind_hours__gt=0,
+        deadline__gt=now,
+        deadline__lte=now + dt.timedelta(hours=MAX_REMIND_HOURS),
+    ).only("pk", "deadline", "remind_hours")
+    opened = [d.pk for d in window if d.deadline - dt.timedelta(hours=d.remind_hours) <= now]
+    due = (
+        DirectiveTarget.objects.filter(directive_id__in=opened, reminded_at__isnull=True)
         .exclude(status=TargetStatus.DONE)
         .select_related("directive")
     )
-    due = [
-        t
-        for t in candidates
-        if t.directive.remind_hours
-        and t.directive.deadline - dt.timedelta(hours=t.directive.remind_hours) <= now
-    ]
     sent = 0
     by_directive: dict[int, list[DirectiveTarget]] = defaultdict(list)
     for target in due:
@@ -170,6 +167,18 @@ def _log(incident: Incident, action: str, now: dt.datetime, note: str = "") -> N
     )
 
 
+def _users_of_units():
+    """own_users(unit) memoised for one job run (many incidents share a unit)."""
+    found: dict[str, list] = {}
+
+    def users(unit: Unit) -> list:
+        if unit.key not in found:
+            found[unit.key] = own_users(unit, perm=Perm.INCIDENT_HANDLE)
+        return found[unit.key]
+
+    return users
+
+
 def incident_reminders_send(*, now: dt.datetime | None = None) -> int:
     """Tell the handling unit about incidents whose deadline is within INCIDENT_REMIND_HOURS."""
     now = now_or(now)
@@ -180,6 +189,7 @@ def incident_reminders_send(*, now: dt.datetime | None = None) -> int:
         deadline__lte=now + dt.timedelta(hours=INCIDENT_REMIND_HOURS),
     ).select_related("kind")
     sent = 0
+    users_of = _users_of_units()
     for incident in due:
         handler = stored_unit(incident, "handler")
         with transaction.atomic():
@@ -192,7 +202,7 @@ def incident_reminders_send(*, now: dt.datetime | None = None) -> int:
                 "number": incident.number,
                 "kind": incident.kind.name_zh,
             }
-            for user in own_users(handler, perm=Perm.INCIDENT_HANDLE):
+            for user in users_of(handler):
                 notify(recipient=user, title=title, link=_incident_link(incident), level="warning")
         sent += 1
     return sent
@@ -205,6 +215,7 @@ def incident_escalations_send(*, now: dt.datetime | None = None) -> int:
         status=IncidentStatus.DISPATCHED, escalated_at__isnull=True, deadline__lte=now
     ).select_related("kind", "receiving_region")
     escalated = 0
+    users_of = _users_of_units()
     for incident in overdue:
         receiving: Unit = region_unit(incident.receiving_region)
         with transaction.atomic():
@@ -217,7 +228,7 @@ def incident_escalations_send(*, now: dt.datetime | None = None) -> int:
                 "number": incident.number,
                 "handler": incident.handler_name,
             }
-            for user in own_users(receiving, perm=Perm.INCIDENT_HANDLE):
+            for user in users_of(receiving):
                 notify(recipient=user, title=title, link=_incident_link(incident), level="danger")
         escalated += 1
     return escalated

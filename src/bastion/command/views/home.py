@@ -34,15 +34,12 @@ def home(request: HttpRequest) -> HttpResponse:
         )[:5]
         for d in issued:
             d.rate = (100 * d.n_done // d.n_targets) if d.n_targets else 0
-        open_incidents = incident_select.incident_list(user=user, show="open", now=now)
-        by_grade = dict.fromkeys(IncidentGrade.values, 0)
-        for grade in open_incidents.order_by().values_list("grade", flat=True):
-            by_grade[grade] += 1
+        by_grade = incident_select.open_by_grade(user=user)
         context.update(
             {
                 "counts": inbox_counts(user=user),
                 "issued": issued,
-                "by_grade": [(g, IncidentGrade(g).label, n) for g, n in by_grade.items()],
+                "by_grade": [(g.value, g.label, by_grade.get(g.value, 0)) for g in IncidentGrade],
                 "overdue_incidents": incident_select.incident_list(
                     user=user, show="overdue", now=now
                 )[:5],
