@@ -349,6 +349,28 @@ def test_odd_query_strings_never_fail(county, records, login, query):
         assert client.get(f"{url}{query}").status_code == 200, (url, query)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/command/incidents/new/?household=not-a-uuid",
+        "/command/incidents/new/?person=xyz",
+        "/command/figures/abc%00/",
+        "/command/daily/00000000-0000-4000-8000-000000000000/",
+    ],
+)
+def test_malformed_references_are_404(county, kinds, login, url):
+    assert login(county.gridworker).get(url).status_code == 404
+
+
+def test_nul_characters_in_filters_are_dropped(county, records, login):
+    client = login(county.command)
+    for url in (
+        "/command/incidents/?kind=%00x&handler=%00",
+        records["daily"].split("?")[0] + "?region=%00",
+    ):
+        assert client.get(url).status_code in (200, 404)
+
+
 def test_daily_fill_page_files_and_corrects(county, daily_form, login):
     client = login(county.community)
     url = f"/command/daily/{daily_form.public_id}/fill/"
@@ -453,7 +475,9 @@ def test_pages_switch_to_english(county, directive, incident, settings, login):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     home = client.get("/command/").content.decode()
     assert "Report an incident" in home and "上报事件" not in home
-    target = client.get(f"/command/targets/{target_of(directive, county.town_a).public_id}/").content.decode()
+    target = client.get(
+        f"/command/targets/{target_of(directive, county.town_a).public_id}/"
+    ).content.decode()
     assert "Acknowledge" in target and "Deadline" in target
     incidents = client.get("/command/incidents/").content.decode()
     assert "Awaiting acceptance" in incidents

@@ -94,5 +94,12 @@ def parse_day(raw: str | None, default: dt.date | None = None) -> dt.date:
     return default or timezone.localdate()
 
 
+def param(request: HttpRequest, name: str, limit: int = 64) -> str:
+    """A query (or form) value as plain text: no NUL characters (PostgreSQL refuses them),
+    trimmed and cut to `limit`."""
+    raw = request.GET.get(name) or request.POST.get(name) or ""
+    return raw.replace("\x00", "").strip()[:limit]
+
+
 def search_text(request: HttpRequest) -> str:
-    return (request.GET.get("q") or "").replace("\x00", "").strip()[:60]
+    return param(request, "q", 60)

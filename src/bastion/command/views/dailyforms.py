@@ -22,7 +22,7 @@ from bastion.command.selectors import dailyforms as select
 from bastion.command.selectors.units import county_region
 from bastion.command.services import dailyforms as service
 from bastion.command.services.common import is_county_command
-from bastion.command.views.common import act, parse_day, require_any
+from bastion.command.views.common import act, param, parse_day, require_any
 from bastion.geo.models import Level, Region
 
 UNITS_PER_PAGE = 50
@@ -106,7 +106,7 @@ def daily_edit(request: HttpRequest, public_id) -> HttpResponse:
 def daily_detail(request: HttpRequest, public_id) -> HttpResponse:
     daily = select.daily_form_get(user=request.user, public_id=public_id)
     day = parse_day(request.GET.get("day"))
-    code = (request.GET.get("region") or "").strip()[:15]
+    code = param(request, "region", 15)
     within = None
     if code:
         try:
@@ -188,7 +188,7 @@ def daily_fill(request: HttpRequest, public_id) -> HttpResponse:
     daily = select.daily_form_get(user=request.user, public_id=public_id)
     require_any(request.user, Perm.DAILY_FORM)
     units = select.units_to_file(user=request.user, form=daily)
-    code = (request.GET.get("unit") or request.POST.get("unit") or "").strip()[:15]
+    code = param(request, "unit", 15)
     unit = units.filter(code=code).first() if code else None
     if code and unit is None:
         raise Http404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -70,6 +70,8 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def figures(request: HttpRequest, code: str | None = None) -> HttpResponse:
     require_any(request.user, Perm.COMMAND_VIEW)
+    if code is not None and not code.isdigit():
+        raise Http404
     region = figures_region(user=request.user, code=code)
     day = parse_day(request.GET.get("day"))
     today = timezone.localdate()

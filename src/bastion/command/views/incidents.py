@@ -41,6 +41,7 @@ from bastion.command.views.common import (
     PAGE_SIZE,
     PHOTOS,
     act,
+    param,
     require_any,
     search_text,
     with_uploads,
@@ -58,13 +59,22 @@ def _report_regions(user):
     return restrict_by_path(qs, user, Perm.INCIDENT_REPORT).order_by("path")
 
 
+def _uuid_or_404(raw: str) -> str:
+    if not raw:
+        return ""
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
 def _linked(request: HttpRequest):
     """The person or household an incident is reported about (?person= / ?household=)."""
     from bastion.geo.selectors import household_get
     from bastion.people.selectors import person_get
 
-    raw_person = request.GET.get("person") or request.POST.get("person") or ""
-    raw_household = request.GET.get("household") or request.POST.get("household") or ""
+    raw_person = _uuid_or_404(param(request, "person"))
+    raw_household = _uuid_or_404(param(request, "household"))
     person = person_get(user=request.user, public_id=raw_person) if raw_person else None
     household = household_get(user=request.user, public_id=raw_household) if raw_household else None
     return person, household
@@ -155,9 +165,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     grade = request.GET.get("grade", "")
     if grade not in IncidentGrade.values:
         grade = ""
-    kind = request.GET.get("kind", "")[:40]
+    kind = param(request, "kind", 40)
     mine = request.GET.get("mine") == "1"
-    handler = request.GET.get("handler", "")[:64]
+    handler = param(request, "handler", 64)
     q = search_text(request)
     qs = select.incident_list(
         user=request.user, show=show, grade=grade, kind=kind, mine=mine, handler=handler, q=q
@@ -364,9 +374,9 @@ def incident_kinds(request: HttpRequest) -> HttpResponse:
     require_any(request.user, Perm.COMMAND_VIEW)
     editable = is_county_command(request.user)
     editing = None
-    code = request.GET.get("code") or request.POST.get("code") or ""
+    code = param(request, "code", 40)
     if code:
-        editing = IncidentKind.objects.filter(code=code[:40]).first()
+        editing = IncidentKind.objects.filter(code=code).first()
     initial = {}
     if editing is not None:
         initial = {
