@@ -259,7 +259,11 @@ def daily_form_field_set_active(*, actor, field: DailyFormField, active: bool) -
     """Stop asking for a field (its past values stay), or ask for it again."""
     require_county_command(actor)
     with transaction.atomic():
-        locked = DailyFormField.objects.select_for_update().select_related("form").get(pk=field.pk)
+        locked = (
+            DailyFormField.objects.select_for_update(of=("self",))
+            .select_related("form")
+            .get(pk=field.pk)
+        )
         if locked.active == bool(active):
             return locked
         if active:

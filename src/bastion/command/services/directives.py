@@ -292,7 +292,7 @@ def _step(
 ) -> DirectiveTarget:
     with transaction.atomic():
         locked = (
-            DirectiveTarget.objects.select_for_update()
+            DirectiveTarget.objects.select_for_update(of=("self",))
             .select_related("directive")
             .get(pk=target.pk)
         )

@@ -93,7 +93,9 @@ def incident_extension_decide(
     note = clean_text(note, field="note", label=_("审批意见"), max_length=300, required=not approve)
     with transaction.atomic():
         locked_incident = (
-            Incident.objects.select_for_update().select_related("kind").get(pk=incident.pk)
+            Incident.objects.select_for_update(of=("self",))
+            .select_related("kind")
+            .get(pk=incident.pk)
         )
         locked = IncidentExtension.objects.select_for_update().get(pk=extension.pk)
         if locked.status != ExtensionStatus.PENDING:

@@ -151,7 +151,7 @@ def _tell(users, title: str, incident: Incident, level: str = "info", body: str 
 
 def _locked(incident: Incident, action: str) -> Incident:
     locked = (
-        Incident.objects.select_for_update()
+        Incident.objects.select_for_update(of=("self",))
         .select_related("kind", "receiving_region", "reported_by")
         .get(pk=incident.pk)
     )
