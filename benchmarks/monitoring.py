@@ -174,26 +174,26 @@ def measure_today_page(*, username: str, runs: int = 30) -> dict:
 # --- Orchestration ---------------------------------------------------------------------
 
 
-def _bench_url() -> str:
+def _bench_url(db: str = BENCH_DB) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("the benchmark needs DATABASE_URL=postgres://... (PostgreSQL)")
-    return urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}"))
+    return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
 
 
-def _ensure_database(url: str, *, fresh: bool) -> None:
+def _ensure_database(url: str, *, fresh: bool, db: str = BENCH_DB) -> None:
     import psycopg
 
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone()
         if exists and fresh:
-            conn.execute(f'DROP DATABASE "{BENCH_DB}" WITH (FORCE)')  # our own database only
+            conn.execute(f'DROP DATABASE "{db}" WITH (FORCE)')  # the benchmark's own database
             exists = None
         if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            conn.execute(f'CREATE DATABASE "{db}"')
 
 
 def _child(args: argparse.Namespace) -> int:

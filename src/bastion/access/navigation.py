@@ -22,6 +22,7 @@ _ITEMS = [
     (_("我的报到"), "party:me", Perm.TASK_CLAIM),
     (_("物资"), "supplies:home", Perm.SUPPLIES_VIEW),
     (_("指挥调度"), "command:home", Perm.COMMAND_VIEW),
+    (_("上报事件"), "command:incident_new", Perm.INCIDENT_REPORT),
     (_("人员"), "people:list", Perm.PERSON_VIEW),
     (_("导入"), "people:import", Perm.PERSON_IMPORT),
     (_("指标"), "reports:index", Perm.INDICATOR_VIEW),

@@ -143,6 +143,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.TASK_PUBLISH,
             Perm.COMMAND_VIEW,
             Perm.EXPORT_PII,  # their members' roster and service cards (masked)
+            # Only over her organizations and teams: handle incidents dispatched to them.
+            Perm.INCIDENT_HANDLE,
         }
     ),
     Role.TOWN_OFFICER: frozenset(

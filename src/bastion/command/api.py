@@ -1,7 +1,0 @@
-"""The command API, mounted at /api/v1/command/."""
-
-from __future__ import annotations
-
-from ninja import Router
-
-router = Router(tags=["command"])

@@ -1,1 +1,0 @@
-"""Command headquarters: meetings, directives with receipts, notices, incidents, daily forms."""
