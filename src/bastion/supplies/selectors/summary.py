@@ -1,0 +1,189 @@
+"""The figures of supplies, defined once: the indicators, the landing page and the public
+page all read `totals` (over the records a user may see, or over everything for the
+public page). Every figure is a sum over ledger entries as of a moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from bastion.supplies.models import (
+    APPROVED_STATUSES,
+    Allocation,
+    AllocationStatus,
+    CashEntry,
+    CashKind,
+    Donation,
+    DonationLine,
+    Donor,
+    MoveKind,
+    Shipment,
+    StockMove,
+)
+from bastion.supplies.selectors.catalogue import line_value
+from bastion.supplies.selectors.common import restrict
+from bastion.supplies.selectors.ledger import ZERO_MONEY, cash_totals
+from bastion.supplies.selectors.stock import StockRow, stock_rows
+
+
+@dataclass
+class Totals:
+    as_of: dt.datetime
+    donors_by_kind: dict[str, int] = field(default_factory=dict)
+    donations_received: int = 0
+    donations_by_category: dict[str, int] = field(default_factory=dict)
+    value_in_kind: Decimal = ZERO_MONEY
+    value_by_category: dict[str, Decimal] = field(default_factory=dict)
+    unvalued_lines: int = 0
+    cash: dict[str, Decimal] = field(default_factory=dict)
+    allocations_approved: int = 0
+    shipments: int = 0
+    shipments_confirmed: int = 0
+    shipments_short: int = 0
+    requests_open: int = 0
+    stock: list[StockRow] = field(default_factory=list)
+
+    @property
+    def donors(self) -> int:
+        return sum(self.donors_by_kind.values())
+
+    @property
+    def stock_value(self) -> Decimal:
+        return sum((r.value or ZERO_MONEY for r in self.stock), ZERO_MONEY)
+
+    @property
+    def reconciles(self) -> bool:
+        return all(r.reconciles for r in self.stock)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The record sets a set of figures is computed over."""
+
+    donations: QuerySet
+    moves: QuerySet
+    cash: QuerySet
+    allocations: QuerySet
+    shipments: QuerySet
+
+
+def scoped_sources(user, region_path: str | None = None) -> Sources:
+    from bastion.supplies.selectors.allocations import ALLOCATION_FIELDS
+
+    donations = restrict(Donation.objects.all(), user)
+    moves = restrict(StockMove.objects.all(), user)
+    cash = restrict(CashEntry.objects.all(), user)
+    allocations = restrict(Allocation.objects.all(), user, **ALLOCATION_FIELDS)
+    if region_path:
+        donations = donations.filter(path__startswith=region_path)
+        moves = moves.filter(path__startswith=region_path)
+        cash = cash.filter(path__startswith=region_path)
+        allocations = allocations.filter(
+            Q(path__startswith=region_path) | Q(warehouse_path__startswith=region_path)
+        )
+    shipments = Shipment.objects.filter(allocation__in=allocations.values("pk"))
+    return Sources(donations, moves, cash, allocations, shipments)
+
+
+def public_sources() -> Sources:
+    return Sources(
+        Donation.objects.all(),
+        StockMove.objects.all(),
+        CashEntry.objects.all(),
+        Allocation.objects.all(),
+        Shipment.objects.all(),
+    )
+
+
+def received_donations(donations: QuerySet, as_of: dt.datetime) -> QuerySet:
+    """Donations with something received by `as_of` and not cancelled."""
+    return donations.filter(first_received_at__lte=as_of).filter(
+        Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=as_of)
+    )
+
+
+def donors_of(donations: QuerySet, as_of: dt.datetime) -> QuerySet[Donor]:
+    ids = received_donations(donations, as_of).values("donor_id")
+    return Donor.objects.filter(pk__in=ids)
+
+
+def received_lines(donations: QuerySet, as_of: dt.datetime) -> dict[int, Decimal]:
+    """Donation line id -> base quantity received by `as_of` (lines of `donations`)."""
+    rows = (
+        StockMove.objects.filter(
+            kind=MoveKind.RECEIVED,
+            at__lte=as_of,
+            lot__donation_line__donation__in=received_donations(donations, as_of).values("pk"),
+        )
+        .order_by()
+        .values("lot__donation_line_id")
+        .annotate(total=Sum("quantity"))
+    )
+    return {r["lot__donation_line_id"]: r["total"] for r in rows}
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def totals(sources: Sources, *, as_of: dt.datetime | None = None) -> Totals:
+    as_of = as_of or timezone.now()
+    result = Totals(as_of=as_of)
+    received = received_donations(sources.donations, as_of)
+    result.donors_by_kind = dict(
+        Counter(donors_of(sources.donations, as_of).values_list("kind", flat=True))
+    )
+    result.donations_received = received.count()
+    per_line = received_lines(sources.donations, as_of)
+    lines = DonationLine.objects.select_related("item").in_bulk(list(per_line))
+    by_category: dict[str, set[int]] = defaultdict(set)
+    value_by_category: dict[str, Decimal] = defaultdict(lambda: ZERO_MONEY)
+    for line_id, quantity in per_line.items():
+        if quantity <= 0:
+            continue
+        line = lines[line_id]
+        by_category[line.item.category].add(line.donation_id)
+        value = line_value(line, quantity)
+        if value is None:
+            result.unvalued_lines += 1
+            continue
+        value_by_category[line.item.category] += value
+        result.value_in_kind += value
+    result.donations_by_category = {k: len(v) for k, v in by_category.items()}
+    result.value_by_category = dict(value_by_category)
+    cash = sources.cash.filter(at__lte=as_of).order_by().values("kind").annotate(t=Sum("amount"))
+    result.cash = cash_totals({r["kind"]: r["t"] for r in cash})
+    allocations = sources.allocations.filter(requested_at__lte=as_of)
+    result.requests_open = (
+        allocations.filter(Q(status=AllocationStatus.REQUESTED) | Q(decided_at__gt=as_of))
+        .exclude(status=AllocationStatus.CANCELLED)
+        .count()
+    )
+    result.allocations_approved = allocations.filter(
+        status__in=APPROVED_STATUSES, decided_at__lte=as_of
+    ).count()
+    shipments = sources.shipments.filter(issued_at__lte=as_of)
+    result.shipments = shipments.count()
+    confirmed = shipments.filter(received_at__lte=as_of)
+    result.shipments_confirmed = confirmed.count()
+    result.shipments_short = (
+        confirmed.filter(receipt_lines__received_base__lt=F("receipt_lines__issued_base"))
+        .distinct()
+        .count()
+    )
+    result.stock = stock_rows(sources.moves, as_of=as_of)
+    return result
+
+
+def value_yuan(value: Decimal) -> int:
+    """Yuan as a whole number for an indicator (half up)."""
+    return _round(value)
+
+
+def cash_received_entries(sources: Sources, as_of: dt.datetime) -> QuerySet:
+    return sources.cash.filter(kind=CashKind.RECEIVED, at__lte=as_of)
