@@ -141,6 +141,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VOLUNTEER_VIEW,
             Perm.TASK_PUBLISH,
             Perm.COMMAND_VIEW,
+            # A temporary branch at a checkpoint or a hospital's organization receives
+            # supplies: it asks for them and confirms what arrived.
+            Perm.SUPPLIES_VIEW,
+            Perm.ALLOCATION_REQUEST,
         }
     ),
     Role.TOWN_OFFICER: frozenset(

@@ -58,6 +58,7 @@ def allocation_list(*, user, status: str = "", q: str = "", todo: str = "") -> Q
             "shipments", filter=Q(shipments__received_at__isnull=True), distinct=True
         ),
     )
+    qs = qs.order_by("-requested_at", "-id")
     if todo == "approve":
         qs = qs.filter(status=AllocationStatus.REQUESTED)
     elif todo == "confirm":

@@ -64,7 +64,7 @@ def donor_list(*, user, q: str = "", kind: str = "") -> QuerySet[Donor]:
         qs = qs.filter(kind=kind)
     return qs.annotate(
         donation_count=Count("donations", filter=Q(donations__cancelled_at__isnull=True))
-    )
+    ).order_by("name", "id")
 
 
 def donor_get(*, user, public_id) -> Donor:
@@ -162,7 +162,7 @@ def donation_list(
         qs = qs.filter(donor=donor)
     if status:
         qs = _status_filter(qs, status)
-    return qs.annotate(line_count=Count("lines", distinct=True))
+    return qs.annotate(line_count=Count("lines", distinct=True)).order_by("-pledged_on", "-id")
 
 
 def donation_get(*, user, public_id) -> Donation:

@@ -45,11 +45,15 @@ def recipient_choices(user, perm: str) -> list[tuple[str, list[tuple[str, str]]]
     ]
     orgs = [
         (f"org:{o.public_id}", o.name)
-        for o in recipient_orgs(user, perm).only("public_id", "name")[:CHOICES_LIMIT]
+        for o in recipient_orgs(user, perm)
+        .select_related(None)
+        .only("public_id", "name")[:CHOICES_LIMIT]
     ]
     teams = [
         (f"team:{t.public_id}", t.name)
-        for t in recipient_teams(user, perm).only("public_id", "name")[:CHOICES_LIMIT]
+        for t in recipient_teams(user, perm)
+        .select_related(None)
+        .only("public_id", "name")[:CHOICES_LIMIT]
     ]
     groups = [
         (_("镇街、村社区"), regions),

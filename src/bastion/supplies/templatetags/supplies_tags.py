@@ -36,10 +36,18 @@ def neg(value):
 
 @register.filter
 def get_item(mapping, key):
-    return mapping.get(key, []) if mapping else []
+    return mapping.get(key) if mapping else None
 
 
 @register.filter
 def make_list_of(value):
     """One object as a one-element list (to reuse list templates)."""
     return [value] if value is not None else []
+
+
+@register.filter
+def who(user) -> str:
+    """A staff member's name for a record ("—" when the account is gone)."""
+    if user is None:
+        return "—"
+    return getattr(user, "full_name", "") or getattr(user, "username", "") or "—"
