@@ -104,13 +104,18 @@ def acknowledgement_response(request, donation: Donation) -> HttpResponse:
     if not donation.number:
         messages.warning(request, _("该捐赠尚无到账记录，到账后才有回执编号"))
         return redirect(donation.get_absolute_url())
-    user = request.user
+    return acknowledgement_file(request, donation)
+
+
+def acknowledgement_file(request, donation: Donation) -> HttpResponse:
+    """The document of a donation that has its number, issued by the requesting user."""
+    user = request.user if request.user.is_authenticated else getattr(request, "auth", None)
     public_url = request.build_absolute_uri(
         reverse("supplies_public:donation", kwargs={"public_id": donation.public_id})
     )
     data = acknowledgement_docx(
         donation,
-        issuer=getattr(user, "full_name", "") or user.get_username(),
+        issuer=getattr(user, "full_name", "") or getattr(user, "username", ""),
         public_url=public_url,
     )
     response = HttpResponse(data, content_type=DOCX)

@@ -6,16 +6,46 @@ receiving unit (its region or organization), with the entries booked on it.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from bastion.supplies.models import CashAccount, CashEntry, CashPurpose
+from bastion.supplies.models import CashAccount, CashEntry, CashKind, CashPurpose
 from bastion.supplies.selectors.common import can_view, get_or_404, restrict, visible_q
+from bastion.supplies.selectors.ledger import ZERO_MONEY, cash_totals
 
 PURPOSE_FIELDS = {"region_fields": ("path", "account__path"), "org_fields": ("org_path",)}
 
 
+def _kind_sum(owner: str, kind: str):
+    sums = (
+        CashEntry.objects.filter(kind=kind, **{owner: OuterRef("pk")})
+        .order_by()
+        .values(owner)
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    return Coalesce(
+        Subquery(sums),
+        Value(ZERO_MONEY),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def with_sums(qs: QuerySet, owner: str) -> QuerySet:
+    """Annotate `sum_<kind>` for every cash kind (one query for a whole page)."""
+    return qs.annotate(**{f"sum_{kind}": _kind_sum(owner, kind) for kind in CashKind.values})
+
+
+def totals_of(obj) -> dict:
+    """An annotated account's or purpose's totals (see `ledger.cash_totals`)."""
+    by_kind = {kind: getattr(obj, f"sum_{kind}") for kind in CashKind.values}
+    totals = cash_totals(by_kind)
+    totals["remaining"] = totals["allocated"] - totals["spent"]
+    return totals
+
+
 def account_list(*, user) -> QuerySet[CashAccount]:
-    return restrict(CashAccount.objects.all(), user).select_related("region")
+    return with_sums(restrict(CashAccount.objects.all(), user).select_related("region"), "account")
 
 
 def account_get(*, user, public_id) -> CashAccount:
@@ -23,8 +53,11 @@ def account_get(*, user, public_id) -> CashAccount:
 
 
 def purpose_list(*, user, account: CashAccount | None = None, q: str = "") -> QuerySet[CashPurpose]:
-    qs = restrict(CashPurpose.objects.all(), user, **PURPOSE_FIELDS).select_related(
-        "account", "approved_by"
+    qs = with_sums(
+        restrict(CashPurpose.objects.all(), user, **PURPOSE_FIELDS).select_related(
+            "account", "approved_by"
+        ),
+        "purpose",
     )
     if account is not None:
         qs = qs.filter(account=account)

@@ -21,7 +21,7 @@ def _sums(qs, key: str, *, zero=ZERO, field: str = "quantity") -> dict:
     return defaultdict(
         lambda: zero,
         {
-            row[key]: row["total"] or zero
+            row[key]: (row["total"] or zero).quantize(zero)
             for row in qs.order_by().values(key).annotate(total=Sum(field))
         },
     )

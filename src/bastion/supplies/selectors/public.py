@@ -26,15 +26,14 @@ from bastion.supplies.models import (
 from bastion.supplies.selectors.common import get_or_404
 from bastion.supplies.selectors.ledger import (
     ZERO,
-    account_totals,
     donation_cash_received,
     line_confirmed,
     line_issued,
     line_received,
-    purpose_totals,
 )
 
 SEARCH_LIMIT = 60
+PURPOSES_SHOWN = 50
 
 
 def _search(q: str) -> str:
@@ -206,11 +205,14 @@ def donation_fate(donation: Donation) -> list[LineFate]:
 
 def public_cash() -> tuple[list[CashAccount], list[CashPurpose]]:
     """Accounts with their totals; purposes with allocated and spent."""
-    accounts = list(CashAccount.objects.order_by("path", "name"))
+    from bastion.supplies.selectors.cash import totals_of, with_sums
+
+    accounts = list(with_sums(CashAccount.objects.order_by("path", "name"), "account"))
     for account in accounts:
-        account.totals = account_totals(account.pk)
-    purposes = list(CashPurpose.objects.select_related("account").order_by("-created_at", "-id"))
-    totals = purpose_totals([p.pk for p in purposes])
+        account.totals = totals_of(account)
+    purposes = list(
+        with_sums(CashPurpose.objects.order_by("-created_at", "-id"), "purpose")[:PURPOSES_SHOWN]
+    )
     for purpose in purposes:
-        purpose.totals = totals[purpose.pk]
+        purpose.totals = totals_of(purpose)
     return accounts, purposes

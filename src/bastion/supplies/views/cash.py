@@ -38,11 +38,10 @@ def cash_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     accounts = list(sel.account_list(user=user))
     for account in accounts:
-        account.totals = account_totals(account.pk)
+        account.totals = sel.totals_of(account)
     purposes = page_of(sel.purpose_list(user=user, q=request.GET.get("q", "")[:60]), request)
-    totals = purpose_totals([p.pk for p in purposes.object_list])
     for purpose in purposes.object_list:
-        purpose.totals = totals[purpose.pk]
+        purpose.totals = sel.totals_of(purpose)
     return render(
         request,
         "supplies/cash/home.html",
