@@ -17,7 +17,6 @@ from bastion.supplies.models import (
     Allocation,
     AllocationStatus,
     CashEntry,
-    CashKind,
     Donation,
     DonationLine,
     Donor,
@@ -131,51 +130,81 @@ def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def totals(sources: Sources, *, as_of: dt.datetime | None = None) -> Totals:
-    as_of = as_of or timezone.now()
-    result = Totals(as_of=as_of)
-    received = received_donations(sources.donations, as_of)
-    result.donors_by_kind = dict(
-        Counter(donors_of(sources.donations, as_of).values_list("kind", flat=True))
-    )
-    result.donations_received = received.count()
-    per_line = received_lines(sources.donations, as_of)
+def value_in_kind(donations: QuerySet, as_of: dt.datetime):
+    """(value of the goods received, value by category, donations by category, lines
+    without a value) of `donations` by `as_of`."""
+    per_line = received_lines(donations, as_of)
     lines = DonationLine.objects.select_related("item").in_bulk(list(per_line))
-    by_category: dict[str, set[int]] = defaultdict(set)
+    donations_by_category: dict[str, set[int]] = defaultdict(set)
     value_by_category: dict[str, Decimal] = defaultdict(lambda: ZERO_MONEY)
+    total, unvalued = ZERO_MONEY, 0
     for line_id, quantity in per_line.items():
         if quantity <= 0:
             continue
         line = lines[line_id]
-        by_category[line.item.category].add(line.donation_id)
+        donations_by_category[line.item.category].add(line.donation_id)
         value = line_value(line, quantity)
         if value is None:
-            result.unvalued_lines += 1
+            unvalued += 1
             continue
         value_by_category[line.item.category] += value
-        result.value_in_kind += value
-    result.donations_by_category = {k: len(v) for k, v in by_category.items()}
-    result.value_by_category = dict(value_by_category)
-    cash = sources.cash.filter(at__lte=as_of).order_by().values("kind").annotate(t=Sum("amount"))
-    result.cash = cash_totals({r["kind"]: r["t"] for r in cash})
-    allocations = sources.allocations.filter(requested_at__lte=as_of)
-    result.requests_open = (
-        allocations.filter(Q(status=AllocationStatus.REQUESTED) | Q(decided_at__gt=as_of))
+        total += value
+    return (
+        total,
+        dict(value_by_category),
+        {k: len(v) for k, v in donations_by_category.items()},
+        unvalued,
+    )
+
+
+def open_requests(allocations: QuerySet, as_of: dt.datetime) -> QuerySet:
+    """Requests made by `as_of` and not decided by then (withdrawn ones excluded)."""
+    return (
+        allocations.filter(requested_at__lte=as_of)
+        .filter(Q(status=AllocationStatus.REQUESTED) | Q(decided_at__gt=as_of))
         .exclude(status=AllocationStatus.CANCELLED)
-        .count()
     )
-    result.allocations_approved = allocations.filter(
-        status__in=APPROVED_STATUSES, decided_at__lte=as_of
-    ).count()
-    shipments = sources.shipments.filter(issued_at__lte=as_of)
-    result.shipments = shipments.count()
-    confirmed = shipments.filter(received_at__lte=as_of)
+
+
+def approved_allocations(allocations: QuerySet, as_of: dt.datetime) -> QuerySet:
+    return allocations.filter(status__in=APPROVED_STATUSES, decided_at__lte=as_of)
+
+
+def confirmed_shipments(shipments: QuerySet, as_of: dt.datetime) -> QuerySet:
+    return shipments.filter(issued_at__lte=as_of, received_at__lte=as_of)
+
+
+def short_shipments(shipments: QuerySet) -> QuerySet:
+    return shipments.filter(
+        receipt_lines__received_base__lt=F("receipt_lines__issued_base")
+    ).distinct()
+
+
+def cash_by_kind(cash: QuerySet, as_of: dt.datetime) -> dict[str, Decimal]:
+    rows = cash.filter(at__lte=as_of).order_by().values("kind").annotate(t=Sum("amount"))
+    return cash_totals({r["kind"]: r["t"] for r in rows})
+
+
+def totals(sources: Sources, *, as_of: dt.datetime | None = None) -> Totals:
+    as_of = as_of or timezone.now()
+    result = Totals(as_of=as_of)
+    result.donors_by_kind = dict(
+        Counter(donors_of(sources.donations, as_of).values_list("kind", flat=True))
+    )
+    result.donations_received = received_donations(sources.donations, as_of).count()
+    (
+        result.value_in_kind,
+        result.value_by_category,
+        result.donations_by_category,
+        result.unvalued_lines,
+    ) = value_in_kind(sources.donations, as_of)
+    result.cash = cash_by_kind(sources.cash, as_of)
+    result.requests_open = open_requests(sources.allocations, as_of).count()
+    result.allocations_approved = approved_allocations(sources.allocations, as_of).count()
+    result.shipments = sources.shipments.filter(issued_at__lte=as_of).count()
+    confirmed = confirmed_shipments(sources.shipments, as_of)
     result.shipments_confirmed = confirmed.count()
-    result.shipments_short = (
-        confirmed.filter(receipt_lines__received_base__lt=F("receipt_lines__issued_base"))
-        .distinct()
-        .count()
-    )
+    result.shipments_short = short_shipments(confirmed).count()
     result.stock = stock_rows(sources.moves, as_of=as_of)
     return result
 
@@ -183,7 +212,3 @@ def totals(sources: Sources, *, as_of: dt.datetime | None = None) -> Totals:
 def value_yuan(value: Decimal) -> int:
     """Yuan as a whole number for an indicator (half up)."""
     return _round(value)
-
-
-def cash_received_entries(sources: Sources, as_of: dt.datetime) -> QuerySet:
-    return sources.cash.filter(kind=CashKind.RECEIVED, at__lte=as_of)
