@@ -49,12 +49,12 @@ def test_the_command_sees_the_scenario_restated(county, figures_world):
     command = county.command
     donors = value(command, "supplies_donors")
     assert donors.value == 3
-    assert dict((k, n) for k, _l, n in donors.breakdown) == {
+    assert {k: n for k, _l, n in donors.breakdown} == {
         "enterprise_nonpublic": 2, "enterprise_state": 0, "social_organization": 0,
         "individual": 1, "other": 0,
     }  # fmt: skip
     assert value(command, "supplies_value_in_kind").value == 12500 + 28000 + 25000
-    categories = dict((k, n) for k, _l, n in value(command, "supplies_donations_in_kind").breakdown)
+    categories = {k: n for k, _l, n in value(command, "supplies_donations_in_kind").breakdown}
     assert categories["medical"] == 1 and categories["food"] == 1
     assert value(command, "supplies_cash_received").value == 500
     assert value(command, "supplies_allocated").value == 1
