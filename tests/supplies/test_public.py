@@ -184,3 +184,20 @@ def test_public_lists_keep_their_query_count(
         requested(county, supplies)
     with django_assert_max_num_queries(budget):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_public_page_reads_in_english(client, public_world):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("supplies_public:index")).content.decode()
+    assert "Where donations went" in body and "Reconciles" in body
+    assert "捐赠物资公示" not in body
+
+
+def test_errors_read_in_english(county, supplies, login):
+    from django.utils import translation
+
+    from bastion.supplies.services.donations import LineInput
+
+    with translation.override("en"), pytest.raises(Exception) as info:
+        pledge(supplies, lines=[LineInput(supplies.masks, "-3", "box")])
+    assert "Line 1 (医用口罩) Quantity: must be more than 0 (you entered -3)" in str(info.value)

@@ -255,7 +255,7 @@ def _checkpoints(county: Region, town: Region) -> list:
                 region=town,
                 site_kind=TemporarySite.CHECKPOINT,
                 site_name=site,
-                purpose=_("卡口值守、车辆人员登记测温"),
+                purpose="卡口值守、车辆人员登记测温",
                 opened_on=dt.date(2020, 1, 26),
             )
         )
@@ -353,7 +353,7 @@ def seed_supplies(*, rng: random.Random, county: Region, now: dt.datetime) -> li
         quantity="10",
         unit="jin",
         kind="damaged",
-        reason=_("搬运中两桶破损渗漏"),
+        reason="搬运中两桶破损渗漏",
         at=day(12),
     )
     stock_transfer(
@@ -364,7 +364,7 @@ def seed_supplies(*, rng: random.Random, county: Region, now: dt.datetime) -> li
             TransferLine(items["mask-medical"], "100", "box"),
             TransferLine(items["rice"], "40", "bag"),
         ],
-        note=_("前置到星沙街道，便于社区就近领取"),
+        note="前置到星沙街道，便于社区就近领取",
         at=day(13),
     )
 
@@ -418,7 +418,7 @@ def seed_supplies(*, rng: random.Random, county: Region, now: dt.datetime) -> li
                     line,
                     line.approved_base - missing,
                     line.item.base_unit,
-                    note=_("运输途中外包装破损，点收时短少") if missing else "",
+                    note="运输途中外包装破损，点收时短少" if missing else "",
                 )
             )
         return alloc.shipment_confirm(actor=command, shipment=shipment, lines=lines, received_at=at)
@@ -427,19 +427,19 @@ def seed_supplies(*, rng: random.Random, county: Region, now: dt.datetime) -> li
     for recipient in towns:
         plans.append(
             (recipient, [("lung-function-tester", "20", "tai"), ("air-purifier", "30", "tai")],
-             _("乡镇卫生院发热门诊和隔离观察点使用"))
+             "乡镇卫生院发热门诊和隔离观察点使用")
         )  # fmt: skip
     for recipient in communities:
         plans.append(
             (recipient, [("mask-medical", "40", "box"), ("alcohol-75", "100", "jin"),
                          ("disinfectant-84", "10", "barrel"), ("rice", "20", "bag")],
-             _("社区卡口值守、入户排查和居家观察家庭生活保障"))
+             "社区卡口值守、入户排查和居家观察家庭生活保障")
         )  # fmt: skip
     for recipient in checkpoints:
         plans.append(
             (recipient, [("mask-medical", "2000", "piece"), ("protective-suit", "40", "jian"),
                          ("gloves-medical", "40", "pair")],
-             _("卡口 24 小时值守，人员车辆登记测温"))
+             "卡口 24 小时值守，人员车辆登记测温")
         )  # fmt: skip
     for n, (recipient, lines, reason) in enumerate(plans):
         stage = n % 6
@@ -473,7 +473,7 @@ def seed_supplies(*, rng: random.Random, county: Region, now: dt.datetime) -> li
         allocation = request(
             first_community,
             [("mask-medical", "1000", "piece"), ("rice", "250", "kg")],
-            _("居家观察户生活物资配送"),
+            "居家观察户生活物资配送",
             actor=users["community"],
             at=day(18),
         )
@@ -485,9 +485,9 @@ def seed_supplies(*, rng: random.Random, county: Region, now: dt.datetime) -> li
     purpose = cash_purpose_create(
         actor=command,
         account=account,
-        title=_("采购医用防护服和护目镜"),
+        title="采购医用防护服和护目镜",
         amount="150000",
-        note=_("支援县人民医院发热门诊"),
+        note="支援县人民医院发热门诊",
         at=day(15),
     )
     for n, amount in enumerate(("68000", "52000")):
@@ -496,7 +496,7 @@ def seed_supplies(*, rng: random.Random, county: Region, now: dt.datetime) -> li
             purpose=purpose,
             amount=amount,
             payee="湖南省医药物资有限公司",
-            description=_("医用防护服、护目镜采购（第%(n)d批）") % {"n": n + 1},
+            description=f"医用防护服、护目镜采购（第{n + 1}批）",
             receipt=_receipt_png(n + 1),
             at=day(16 + n),
         )
@@ -504,7 +504,7 @@ def seed_supplies(*, rng: random.Random, county: Region, now: dt.datetime) -> li
         purpose = cash_purpose_create(
             actor=command,
             account=account,
-            title=_("乡镇隔离观察点生活补助"),
+            title="乡镇隔离观察点生活补助",
             amount="60000",
             recipient=towns[0],
             at=day(17),
@@ -514,7 +514,7 @@ def seed_supplies(*, rng: random.Random, county: Region, now: dt.datetime) -> li
             purpose=purpose,
             amount="18600",
             payee=f"{towns[0].name}隔离观察点",
-            description=_("观察人员伙食和生活用品"),
+            description="观察人员伙食和生活用品",
             receipt=_receipt_png(3),
             at=day(18),
         )

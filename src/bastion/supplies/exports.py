@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from bastion.access.exports import EXPORT_ACTION, export_workbook
 from bastion.access.roles import Perm
@@ -20,46 +20,46 @@ from bastion.supplies.selectors.catalogue import unit_price
 
 CENT = Decimal("0.01")
 LEDGER_HEADERS = [
-    _l("记录编号"),
-    _l("发生时间"),
-    _l("记录时间"),
-    _l("类型"),
-    _l("仓库"),
-    _l("物资代码"),
-    _l("物资"),
-    _l("数量（基本单位）"),
-    _l("基本单位"),
-    _l("估值（元）"),
-    _l("批号"),
-    _l("有效期至"),
-    _l("捐赠回执号"),
-    _l("捐赠者"),
-    _l("分配单"),
-    _l("接收单位"),
-    _l("出库单"),
-    _l("调拨单"),
-    _l("原因"),
-    _l("更正的记录"),
-    _l("记录人"),
+    gettext_lazy("记录编号"),
+    gettext_lazy("发生时间"),
+    gettext_lazy("记录时间"),
+    gettext_lazy("类型"),
+    gettext_lazy("仓库"),
+    gettext_lazy("物资代码"),
+    gettext_lazy("物资"),
+    gettext_lazy("数量（基本单位）"),
+    gettext_lazy("基本单位"),
+    gettext_lazy("估值（元）"),
+    gettext_lazy("批号"),
+    gettext_lazy("有效期至"),
+    gettext_lazy("捐赠回执号"),
+    gettext_lazy("捐赠者"),
+    gettext_lazy("分配单"),
+    gettext_lazy("接收单位"),
+    gettext_lazy("出库单"),
+    gettext_lazy("调拨单"),
+    gettext_lazy("原因"),
+    gettext_lazy("更正的记录"),
+    gettext_lazy("记录人"),
 ]
 CASH_HEADERS = [
-    _l("记录编号"),
-    _l("发生时间"),
-    _l("记录时间"),
-    _l("类型"),
-    _l("账户"),
-    _l("金额（元）"),
-    _l("捐赠回执号"),
-    _l("捐赠者"),
-    _l("用途编号"),
-    _l("用途"),
-    _l("收款方"),
-    _l("说明"),
-    _l("交易流水号"),
-    _l("付款账号"),
-    _l("凭证"),
-    _l("更正的记录"),
-    _l("记录人"),
+    gettext_lazy("记录编号"),
+    gettext_lazy("发生时间"),
+    gettext_lazy("记录时间"),
+    gettext_lazy("类型"),
+    gettext_lazy("账户"),
+    gettext_lazy("金额（元）"),
+    gettext_lazy("捐赠回执号"),
+    gettext_lazy("捐赠者"),
+    gettext_lazy("用途编号"),
+    gettext_lazy("用途"),
+    gettext_lazy("收款方"),
+    gettext_lazy("说明"),
+    gettext_lazy("交易流水号"),
+    gettext_lazy("付款账号"),
+    gettext_lazy("凭证"),
+    gettext_lazy("更正的记录"),
+    gettext_lazy("记录人"),
 ]
 
 

@@ -48,8 +48,9 @@ from bastion.supplies.services.common import (
 
 def line_label(index: int, item: Item | None, what: str) -> str:
     """ "第2行（口罩）数量": where a line's error is, for messages."""
-    name = f"（{item.name}）" if item is not None else ""
-    return _("第%(n)d行%(item)s%(what)s") % {"n": index + 1, "item": name, "what": what}
+    if item is None:
+        return _("第%(n)d行%(what)s") % {"n": index + 1, "what": what}
+    return _("第%(n)d行（%(item)s）%(what)s") % {"n": index + 1, "item": item.name, "what": what}
 
 
 @dataclass
