@@ -48,6 +48,7 @@ from bastion.supplies.services.common import (
     quantity_of,
     require_active,
     require_keeper,
+    user_or_none,
 )
 from bastion.supplies.services.donations import line_label
 from bastion.supplies.services.stock import Stocks, _move
@@ -163,7 +164,7 @@ def allocation_request(
         warehouse=warehouse,
         warehouse_path=warehouse.path if warehouse else "",
         disclose_recipient=disclose_recipient,
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        requested_by=user_or_none(actor),
         requested_at=at,
         **fields,
     )
@@ -278,7 +279,7 @@ def allocation_decide(
             line.approved_base, line.lot = decided[line.pk]
         AllocationLine.objects.bulk_update(list(own.values()), ["approved_base", "lot"])
         allocation.status = status
-        allocation.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        allocation.decided_by = user_or_none(actor)
         allocation.decided_at = at
         allocation.decision_note = note
         if status != AllocationStatus.REJECTED:
@@ -408,7 +409,7 @@ def shipment_issue(
             allocation=allocation,
             warehouse=warehouse,
             issued_at=at,
-            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+            issued_by=user_or_none(actor),
             note=note,
         )
         for line, lot, part in planned:
@@ -521,7 +522,7 @@ def shipment_confirm(
         errors.raise_if_any()
         ShipmentReceiptLine.objects.bulk_create(rows)
         shipment.received_at = at
-        shipment.received_by = actor if getattr(actor, "is_authenticated", False) else None
+        shipment.received_by = user_or_none(actor)
         shipment.receipt_note = note
         shipment.save(update_fields=["received_at", "received_by", "receipt_note"])
         shortfall = sum((r.issued_base - r.received_base for r in rows), Decimal(0))

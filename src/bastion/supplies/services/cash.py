@@ -39,6 +39,7 @@ from bastion.supplies.services.common import (
     moment,
     next_number,
     require,
+    user_or_none,
 )
 from bastion.supplies.services.donations import mark_received
 
@@ -75,7 +76,7 @@ def _entry(*, account: CashAccount, kind: str, amount: Decimal, actor, at, **fie
         amount=amount,
         path=account.path,
         at=at,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
         **fields,
     )
     entry.full_clean()
@@ -219,7 +220,7 @@ def cash_purpose_create(
             account=account,
             title=title,
             note=clean_text(note, field="note", label=_("说明")),
-            approved_by=actor if getattr(actor, "is_authenticated", False) else None,
+            approved_by=user_or_none(actor),
             disclose_recipient=disclose_recipient,
             **fields,
         )

@@ -35,6 +35,11 @@ def is_system(actor) -> bool:
     return actor is None or getattr(actor, "is_superuser", False)
 
 
+def user_or_none(actor):
+    """The actor to record on a row (None for the system: the demo, commands)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def can(actor, perm: str, *, path: str, org_path: str = "") -> bool:
     """May `actor` do `perm` on a record at region `path` / organization `org_path`?"""
     if is_system(actor):

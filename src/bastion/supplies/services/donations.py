@@ -43,6 +43,7 @@ from bastion.supplies.services.common import (
     require,
     require_active,
     require_keeper,
+    user_or_none,
 )
 
 
@@ -154,7 +155,7 @@ def donation_create(
         note=clean_text(note, field="note", label=_("备注")),
         region=region,
         path=region.path,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     with transaction.atomic():
         donation.full_clean()
@@ -311,7 +312,7 @@ def donation_receive(
             donation=donation,
             warehouse=warehouse,
             received_at=at,
-            received_by=actor if getattr(actor, "is_authenticated", False) else None,
+            received_by=user_or_none(actor),
             note=note,
         )
         recorder = receipt.received_by

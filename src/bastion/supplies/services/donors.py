@@ -14,7 +14,7 @@ from bastion.core.audit import Action, audit_record
 from bastion.core.masking import mask_phone
 from bastion.geo.models import Region
 from bastion.supplies.models import Disclosure, Donor, DonorKind
-from bastion.supplies.services.common import audit, clean_text, require
+from bastion.supplies.services.common import audit, clean_text, require, user_or_none
 
 PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -79,7 +79,7 @@ def donor_create(
         note=clean_text(note, field="note", label=_("备注")),
         region=region,
         path=region.path,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     with transaction.atomic():
         donor.full_clean()

@@ -33,6 +33,7 @@ from bastion.supplies.models import (
     Warehouse,
 )
 from bastion.supplies.selectors.ledger import line_received, lot_balance, lot_balances
+from bastion.supplies.selectors.stock import move_chain
 from bastion.supplies.services.common import (
     Errors,
     audit,
@@ -45,6 +46,7 @@ from bastion.supplies.services.common import (
     require,
     require_active,
     require_keeper,
+    user_or_none,
 )
 
 # --- Warehouses -------------------------------------------------------------------------
@@ -250,12 +252,33 @@ def _move(
         path=warehouse.path,
         at=at,
         reason=reason,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
         **links,
     )
 
 
 # --- Adjustments and write-offs ---------------------------------------------------------
+
+
+def _take(warehouse, item, quantity, *, lot, kind, at, actor, reason, label) -> list[StockMove]:
+    """Draw `quantity` (from `lot` or first-in-first-out) and write one negative entry of
+    `kind` per lot drawn; the caller holds the warehouse's lock."""
+    try:
+        draws = Stock(warehouse, item).draw(quantity, lot=lot, label=label)
+    except ValidationError as exc:
+        raise ValidationError({"quantity": exc.messages}) from None
+    return [
+        _move(
+            warehouse=warehouse,
+            lot=lot_obj,
+            kind=kind,
+            quantity=-part,
+            at=at,
+            actor=actor,
+            reason=reason,
+        )
+        for lot_obj, part in draws
+    ]
 
 
 def stock_adjust(
@@ -305,22 +328,10 @@ def stock_adjust(
                 )
             ]
         else:
-            try:
-                draws = Stock(warehouse, item).draw(qty.base, lot=lot, label=label)
-            except ValidationError as exc:
-                raise ValidationError({"quantity": exc.messages}) from None
-            moves = [
-                _move(
-                    warehouse=warehouse,
-                    lot=lot_obj,
-                    kind=MoveKind.ADJUSTED,
-                    quantity=-part,
-                    at=at,
-                    actor=actor,
-                    reason=reason,
-                )
-                for lot_obj, part in draws
-            ]
+            moves = _take(
+                warehouse, item, qty.base, lot=lot, kind=MoveKind.ADJUSTED, at=at, actor=actor,
+                reason=reason, label=label,
+            )  # fmt: skip
         audit(
             actor,
             Action.CREATE,
@@ -357,22 +368,10 @@ def stock_write_off(
         raise ValidationError({"quantity": exc.messages}) from None
     with transaction.atomic():
         lock_warehouses(warehouse)
-        try:
-            draws = Stock(warehouse, item).draw(qty.base, lot=lot, label=label)
-        except ValidationError as exc:
-            raise ValidationError({"quantity": exc.messages}) from None
-        moves = [
-            _move(
-                warehouse=warehouse,
-                lot=lot_obj,
-                kind=kind,
-                quantity=-part,
-                at=at,
-                actor=actor,
-                reason=reason,
-            )
-            for lot_obj, part in draws
-        ]
+        moves = _take(
+            warehouse, item, qty.base, lot=lot, kind=kind, at=at, actor=actor, reason=reason,
+            label=label,
+        )  # fmt: skip
         audit(
             actor,
             Action.CREATE,
@@ -438,7 +437,7 @@ def stock_transfer(
             source=source,
             target=target,
             at=at,
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=user_or_none(actor),
             note=note,
         )
         for lot, part in planned:
@@ -489,19 +488,6 @@ def stock_transfer(
 CORRECTABLE = (MoveKind.RECEIVED, MoveKind.ADJUSTED, MoveKind.EXPIRED, MoveKind.DAMAGED)
 
 
-def _chain(move: StockMove) -> tuple[StockMove, StockMove, Decimal]:
-    """(root, last, effective quantity) of a ledger entry and its corrections."""
-    root = move
-    while root.corrects_id is not None:
-        root = StockMove.objects.get(pk=root.corrects_id)
-    last, total = root, root.quantity
-    while True:
-        nxt = StockMove.objects.filter(corrects=last).first()
-        if nxt is None:
-            return root, last, total
-        last, total = nxt, total + nxt.quantity
-
-
 def stock_move_correct(
     *, actor, move: StockMove, quantity: Any, reason: str, increase: bool | None = None
 ) -> StockMove:
@@ -528,7 +514,9 @@ def stock_move_correct(
         raise ValidationError({"quantity": exc.messages}) from None
     with transaction.atomic():
         lock_warehouses(warehouse)
-        root, last, effective = _chain(move)
+        chain = move_chain(move)
+        root, last = chain[0], chain[-1]
+        effective = sum((m.quantity for m in chain), Decimal(0))
         sign = Decimal(1)
         if root.kind in (MoveKind.EXPIRED, MoveKind.DAMAGED):
             sign = Decimal(-1)

@@ -33,7 +33,13 @@ from bastion.supplies.selectors.recipients import recipient_choices, recipient_f
 from bastion.supplies.selectors.stock import lot_rows, move_list, stock_rows, warehouse_list
 from bastion.supplies.services import allocations as services
 from bastion.supplies.services.common import is_keeper
-from bastion.supplies.views.common import page_of, put_errors, require_perm, supplies_page
+from bastion.supplies.views.common import (
+    form_page,
+    page_of,
+    put_errors,
+    require_perm,
+    supplies_page,
+)
 
 
 @supplies_page
@@ -316,25 +322,14 @@ def allocation_cancel(request: HttpRequest, public_id) -> HttpResponse:
     allocation = sel.allocation_get(user=user, public_id=public_id)
     if not (services.can_request_for(user, allocation) or services.can_approve(user, allocation)):
         raise PermissionDenied
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.allocation_cancel(
-                actor=user, allocation=allocation, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已撤回申请"))
-            return redirect(allocation.get_absolute_url())
-    return render(
-        request, "supplies/confirm.html",
-        {
-            "form": form,
-            "title": _("撤回物资申请 %(n)s") % {"n": allocation.number},
-            "message": _("撤回后不能再审批或出库。确定撤回吗？"),
-            "back": allocation.get_absolute_url(),
-            "danger": True,
-        },
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    return form_page(
+        request,
+        CancelForm(request.POST or None),
+        title=_("撤回物资申请 %(n)s") % {"n": allocation.number},
+        back=allocation.get_absolute_url(),
+        done=_("已撤回申请"),
+        write=lambda data: services.allocation_cancel(actor=user, allocation=allocation, **data),
+        template="supplies/confirm.html",
+        message=_("撤回后不能再审批或出库。确定撤回吗？"),
+        danger=True,
+    )

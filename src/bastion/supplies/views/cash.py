@@ -3,10 +3,9 @@ receipts by their unit), corrections, the receipt files, the export."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -30,7 +29,7 @@ from bastion.supplies.selectors.ledger import account_totals, purpose_totals
 from bastion.supplies.selectors.recipients import recipient_choices, recipient_from
 from bastion.supplies.services import cash as services
 from bastion.supplies.services.common import can
-from bastion.supplies.views.common import page_of, put_errors, require_perm, supplies_page
+from bastion.supplies.views.common import form_page, page_of, require_perm, supplies_page
 
 
 @supplies_page
@@ -60,27 +59,14 @@ def cash_home(request: HttpRequest) -> HttpResponse:
 def account_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.DONATION_MANAGE)
-    form = AccountForm(request.POST or None, regions=regions_for(user, Perm.DONATION_MANAGE))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            account = services.cash_account_create(
-                actor=user,
-                name=data["name"],
-                region=data["region"],
-                bank=data["bank"],
-                account_number=data["account_number"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已新建账户"))
-            return redirect(account.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("新建捐款账户"), "back": reverse("supplies:cash_home")},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    return form_page(
+        request,
+        AccountForm(request.POST or None, regions=regions_for(user, Perm.DONATION_MANAGE)),
+        title=_("新建捐款账户"),
+        back=reverse("supplies:cash_home"),
+        done=_("已新建账户"),
+        write=lambda data: services.cash_account_create(actor=user, **data),
+    )
 
 
 @supplies_page
@@ -107,27 +93,25 @@ def account_adjust(request: HttpRequest, public_id) -> HttpResponse:
     account = sel.account_get(user=user, public_id=public_id)
     if not can(user, Perm.DONATION_MANAGE, path=account.path):
         raise PermissionDenied
-    form = CashAdjustForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.cash_adjust(
-                actor=user,
-                account=account,
-                amount=data["amount"],
-                increase=data["direction"] == "increase",
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已登记调整"))
-            return redirect(account.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("账户调整：%(a)s") % {"a": account.name}, "back": account.get_absolute_url()},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+
+    def write(data):
+        services.cash_adjust(
+            actor=user,
+            account=account,
+            amount=data["amount"],
+            increase=data["direction"] == "increase",
+            reason=data["reason"],
+        )
+        return account
+
+    return form_page(
+        request,
+        CashAdjustForm(request.POST or None),
+        title=_("账户调整：%(a)s") % {"a": account.name},
+        back=account.get_absolute_url(),
+        done=_("已登记调整"),
+        write=write,
+    )
 
 
 @supplies_page
@@ -135,39 +119,30 @@ def account_adjust(request: HttpRequest, public_id) -> HttpResponse:
 def purpose_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.ALLOCATION_APPROVE)
-    accounts = sel.account_list(user=user).filter(active=True)
     form = PurposeForm(
         request.POST or None,
-        accounts=accounts,
+        accounts=sel.account_list(user=user).filter(active=True),
         recipients=recipient_choices(user, Perm.ALLOCATION_APPROVE),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            recipient = (
-                recipient_from(user, Perm.ALLOCATION_APPROVE, data["recipient"])
-                if data["recipient"]
-                else None
-            )
-            purpose = services.cash_purpose_create(
-                actor=user,
-                account=data["account"],
-                title=data["title"],
-                amount=data["amount"],
-                recipient=recipient,
-                note=data["note"],
-                disclose_recipient=data["disclose_recipient"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已安排用途：%(n)s") % {"n": purpose.number})
-            return redirect(purpose.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("安排捐款用途"), "back": reverse("supplies:cash_home")},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+
+    def write(data):
+        recipient = data.pop("recipient")
+        return services.cash_purpose_create(
+            actor=user,
+            recipient=recipient_from(user, Perm.ALLOCATION_APPROVE, recipient)
+            if recipient
+            else None,
+            **data,
+        )
+
+    return form_page(
+        request,
+        form,
+        title=_("安排捐款用途"),
+        back=reverse("supplies:cash_home"),
+        done=_("已安排用途"),
+        write=write,
+    )
 
 
 @supplies_page
@@ -199,34 +174,20 @@ def purpose_spend(request: HttpRequest, public_id) -> HttpResponse:
     purpose = sel.purpose_get(user=user, public_id=public_id)
     if not services.can_spend(user, purpose):
         raise PermissionDenied
-    form = SpendForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.cash_spend(
-                actor=user,
-                purpose=purpose,
-                amount=data["amount"],
-                payee=data["payee"],
-                description=data["description"],
-                receipt=data["receipt"],
-                at=data["at"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已登记支出"))
-            return redirect(purpose.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {
-            "form": form,
-            "title": _("登记支出：%(t)s") % {"t": purpose.title},
-            "back": purpose.get_absolute_url(),
-            "multipart": True,
-        },
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+
+    def write(data):
+        services.cash_spend(actor=user, purpose=purpose, **data)
+        return purpose
+
+    return form_page(
+        request,
+        SpendForm(request.POST or None, request.FILES or None),
+        title=_("登记支出：%(t)s") % {"t": purpose.title},
+        back=purpose.get_absolute_url(),
+        done=_("已登记支出"),
+        write=write,
+        multipart=True,
+    )
 
 
 @supplies_page
@@ -236,25 +197,16 @@ def purpose_top_up(request: HttpRequest, public_id) -> HttpResponse:
     purpose = sel.purpose_get(user=user, public_id=public_id)
     if not can(user, Perm.ALLOCATION_APPROVE, path=purpose.account.path):
         raise PermissionDenied
-    form = AmountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cash_purpose_top_up(
-                actor=user,
-                purpose=purpose,
-                amount=form.cleaned_data["amount"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已追加"))
-            return redirect(purpose.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("追加金额：%(t)s") % {"t": purpose.title}, "back": purpose.get_absolute_url()},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    return form_page(
+        request,
+        AmountForm(request.POST or None),
+        title=_("追加金额：%(t)s") % {"t": purpose.title},
+        back=purpose.get_absolute_url(),
+        done=_("已追加"),
+        write=lambda data: (
+            services.cash_purpose_top_up(actor=user, purpose=purpose, **data) and None
+        ),
+    )
 
 
 @supplies_page
@@ -266,24 +218,16 @@ def purpose_close(request: HttpRequest, public_id) -> HttpResponse:
         raise PermissionDenied
     form = AmountForm(request.POST or None)
     del form.fields["amount"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cash_purpose_close(actor=user, purpose=purpose, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已结项，结余已退回账户"))
-            return redirect(purpose.get_absolute_url())
-    return render(
-        request, "supplies/confirm.html",
-        {
-            "form": form,
-            "title": _("结项：%(t)s") % {"t": purpose.title},
-            "message": _("结项后不能再登记支出，未花完的金额退回账户、可重新安排。确定结项吗？"),
-            "back": purpose.get_absolute_url(),
-        },
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    return form_page(
+        request,
+        form,
+        title=_("结项：%(t)s") % {"t": purpose.title},
+        back=purpose.get_absolute_url(),
+        done=_("已结项，结余已退回账户"),
+        write=lambda data: services.cash_purpose_close(actor=user, purpose=purpose, **data),
+        template="supplies/confirm.html",
+        message=_("结项后不能再登记支出，未花完的金额退回账户、可重新安排。确定结项吗？"),
+    )
 
 
 @supplies_page
@@ -302,29 +246,19 @@ def entry_correct(request: HttpRequest, public_id) -> HttpResponse:
     entry = sel.entry_get(user=user, public_id=public_id)
     if not can(user, Perm.DONATION_MANAGE, path=entry.account.path):
         raise PermissionDenied
-    form = CashCorrectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cash_entry_correct(
-                actor=user,
-                entry=entry,
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已更正（新增一条更正记录）"))
-            return redirect(entry.account.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {
-            "form": form,
-            "title": _("更正%(k)s记录：%(a)s 元") % {"k": entry.get_kind_display(), "a": entry.amount},
-            "back": entry.account.get_absolute_url(),
-        },
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+
+    def write(data):
+        services.cash_entry_correct(actor=user, entry=entry, **data)
+        return entry.account
+
+    return form_page(
+        request,
+        CashCorrectForm(request.POST or None),
+        title=_("更正%(k)s记录：%(a)s 元") % {"k": entry.get_kind_display(), "a": entry.amount},
+        back=entry.account.get_absolute_url(),
+        done=_("已更正（新增一条更正记录）"),
+        write=write,
+    )
 
 
 @supplies_page

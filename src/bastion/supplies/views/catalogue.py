@@ -20,7 +20,13 @@ from bastion.supplies.selectors.stock import stock_rows
 from bastion.supplies.selectors.summary import scoped_sources
 from bastion.supplies.services import catalogue as services
 from bastion.supplies.services.common import item_units
-from bastion.supplies.views.common import page_of, put_errors, require_perm, supplies_page
+from bastion.supplies.views.common import (
+    form_page,
+    page_of,
+    put_errors,
+    require_perm,
+    supplies_page,
+)
 
 
 @supplies_page
@@ -47,29 +53,14 @@ def item_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.DONATION_MANAGE)
-    form = ItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = services.item_create(
-                actor=request.user,
-                code=data["code"],
-                name=data["name"],
-                category=data["category"],
-                base_unit=data["base_unit"],
-                spec=data["spec"],
-                reference_price=data["reference_price"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已加入物资目录"))
-            return redirect(item.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("新增物资"), "back": reverse("supplies:item_list")},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    return form_page(
+        request,
+        ItemForm(request.POST or None),
+        title=_("新增物资"),
+        back=reverse("supplies:item_list"),
+        done=_("已加入物资目录"),
+        write=lambda data: services.item_create(actor=request.user, **data),
+    )
 
 
 @supplies_page
@@ -117,61 +108,27 @@ def item_edit(request: HttpRequest, public_id) -> HttpResponse:
     user = request.user
     item = item_get(user=user, public_id=public_id)
     require_perm(user, Perm.DONATION_MANAGE)
-    initial = {
-        "name": item.name,
-        "spec": item.spec,
-        "category": item.category,
-        "reference_price": item.reference_price if item.reference_price is not None else "",
-        "active": item.active,
-    }
-    form = ItemForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.item_update(
-                actor=user,
-                item=item,
-                name=data["name"],
-                spec=data["spec"],
-                category=data["category"],
-                reference_price=data["reference_price"],
-                active=data["active"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect(item.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("修改物资：%(n)s") % {"n": item.name}, "back": item.get_absolute_url()},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    initial = {f: getattr(item, f) for f in ("name", "spec", "category", "active")}
+    initial["reference_price"] = item.reference_price if item.reference_price is not None else ""
+    return form_page(
+        request,
+        ItemForm(request.POST or None, initial=initial, editing=True),
+        title=_("修改物资：%(n)s") % {"n": item.name},
+        back=item.get_absolute_url(),
+        done=_("已保存"),
+        write=lambda data: services.item_update(actor=user, item=item, **data),
+    )
 
 
 @supplies_page
 @require_http_methods(["GET", "POST"])
 def unit_create(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.DONATION_MANAGE)
-    form = UnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.unit_create(
-                actor=request.user,
-                code=data["code"],
-                name_zh=data["name_zh"],
-                name_en=data["name_en"],
-                dimension=data["dimension"],
-                standard_factor=data["standard_factor"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已新增单位"))
-            return redirect("supplies:item_list")
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("新增计量单位"), "back": reverse("supplies:item_list")},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    return form_page(
+        request,
+        UnitForm(request.POST or None),
+        title=_("新增计量单位"),
+        back=reverse("supplies:item_list"),
+        done=_("已新增单位"),
+        write=lambda data: services.unit_create(actor=request.user, **data) and None,
+    )

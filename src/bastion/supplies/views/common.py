@@ -63,3 +63,37 @@ def put_errors(form, exc: ValidationError, *, formset=None, rows: list[int] | No
             if field is not None and field not in target.fields:
                 field = None
             target.add_error(field, message)
+
+
+def form_page(
+    request,
+    form,
+    *,
+    title: str,
+    back: str,
+    done: str,
+    write,
+    template: str = "supplies/form.html",
+    errors=put_errors,
+    **context,
+):
+    """The shape of every one-form page: on a valid POST call `write(cleaned_data)` (a
+    service call; it returns the object to go to, or None for `back`), show its
+    ValidationError on the form (422), or say `done` and redirect."""
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = write(form.cleaned_data)
+        except ValidationError as exc:
+            errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(target.get_absolute_url() if target is not None else back)
+    return render(
+        request,
+        template,
+        {"form": form, "title": title, "back": back, **context},
+        status=422 if form.errors else 200,
+    )

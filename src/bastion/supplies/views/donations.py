@@ -34,7 +34,13 @@ from bastion.supplies.services import cash as cash_services
 from bastion.supplies.services import donations as services
 from bastion.supplies.services import donors as donor_services
 from bastion.supplies.services.common import can, is_keeper
-from bastion.supplies.views.common import page_of, put_errors, require_perm, supplies_page
+from bastion.supplies.views.common import (
+    form_page,
+    page_of,
+    put_errors,
+    require_perm,
+    supplies_page,
+)
 
 # --- Donors -----------------------------------------------------------------------------
 
@@ -61,32 +67,17 @@ def donor_list(request: HttpRequest) -> HttpResponse:
 @supplies_page
 @require_http_methods(["GET", "POST"])
 def donor_create(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, Perm.DONATION_MANAGE)
-    form = DonorForm(request.POST or None, regions=regions_for(request.user, Perm.DONATION_MANAGE))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            donor = donor_services.donor_create(
-                actor=request.user,
-                kind=data["kind"],
-                name=data["name"],
-                region=data["region"],
-                disclosure=data["disclosure"],
-                contact_name=data["contact_name"],
-                contact_phone=data["contact_phone"],
-                credit_code=data["credit_code"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已登记捐赠者"))
-            return redirect("supplies:donor_detail", public_id=donor.public_id)
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("登记捐赠者"), "back": reverse("supplies:donor_list")},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    user = request.user
+    require_perm(user, Perm.DONATION_MANAGE)
+    form = DonorForm(request.POST or None, regions=regions_for(user, Perm.DONATION_MANAGE))
+    return form_page(
+        request,
+        form,
+        title=_("登记捐赠者"),
+        back=reverse("supplies:donor_list"),
+        done=_("已登记捐赠者"),
+        write=lambda data: donor_services.donor_create(actor=user, **data),
+    )
 
 
 @supplies_page
@@ -107,35 +98,26 @@ def donor_detail(request: HttpRequest, public_id) -> HttpResponse:
 @supplies_page
 @require_http_methods(["GET", "POST"])
 def donor_edit(request: HttpRequest, public_id) -> HttpResponse:
-    donor = sel.donor_get(user=request.user, public_id=public_id)
-    if not can(request.user, Perm.DONATION_MANAGE, path=donor.path):
+    user = request.user
+    donor = sel.donor_get(user=user, public_id=public_id)
+    if not can(user, Perm.DONATION_MANAGE, path=donor.path):
         raise PermissionDenied
-    initial = {
-        "kind": donor.kind,
-        "name": donor.name,
-        "disclosure": donor.disclosure,
-        "credit_code": donor.credit_code,
-        "contact_name": donor.contact_name,
-        "note": donor.note,
-    }
-    form = DonorForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if not data["contact_phone"]:
-            data.pop("contact_phone")
-        data["disclosure"] = data["disclosure"] or donor.disclosure
-        try:
-            donor_services.donor_update(actor=request.user, donor=donor, **data)
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("supplies:donor_detail", public_id=donor.public_id)
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("修改捐赠者：%(n)s") % {"n": donor.name}, "back": donor.get_absolute_url()},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    fields = ("kind", "name", "disclosure", "credit_code", "contact_name", "note")
+    form = DonorForm(request.POST or None, initial={f: getattr(donor, f) for f in fields})
+
+    def write(data):
+        changes = {k: v for k, v in data.items() if k != "contact_phone" or v}
+        changes["disclosure"] = changes["disclosure"] or donor.disclosure
+        return donor_services.donor_update(actor=user, donor=donor, **changes)
+
+    return form_page(
+        request,
+        form,
+        title=_("修改捐赠者：%(n)s") % {"n": donor.name},
+        back=donor.get_absolute_url(),
+        done=_("已保存"),
+        write=write,
+    )
 
 
 @supplies_page
@@ -284,31 +266,24 @@ def donation_line_add(request: HttpRequest, public_id) -> HttpResponse:
     form = DonationLineForm(request.POST or None, items=item_list(user=user, active=True))
     form.fields["item"].required = True
     form.fields["quantity"].required = True
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.donation_line_add(
-                actor=user,
-                donation=donation,
-                line=services.LineInput(
-                    item=data["item"],
-                    quantity=data["quantity"],
-                    unit=data["unit"] or data["item"].base_unit,
-                    declared_value=data["declared_value"],
-                    lot_code=data["lot_code"],
-                    expires_on=data["expires_on"],
-                ),
-            )
-        except ValidationError as exc:
-            _line_errors_onto(form, exc)
-        else:
-            messages.success(request, _("已增加物资"))
-            return redirect("supplies:donation_detail", public_id=donation.public_id)
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("增加捐赠物资"), "back": donation.get_absolute_url()},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+
+    def write(data):
+        services.donation_line_add(
+            actor=user,
+            donation=donation,
+            line=services.LineInput(**{**data, "unit": data["unit"] or data["item"].base_unit}),
+        )
+        return donation
+
+    return form_page(
+        request,
+        form,
+        title=_("增加捐赠物资"),
+        back=donation.get_absolute_url(),
+        done=_("已增加物资"),
+        write=write,
+        errors=_line_errors_onto,
+    )
 
 
 def _line_errors_onto(form, exc: ValidationError) -> None:
@@ -406,34 +381,23 @@ def donation_cash(request: HttpRequest, public_id) -> HttpResponse:
     user = request.user
     donation = sel.donation_get(user=user, public_id=public_id)
     accounts = account_list(user=user).filter(active=True)
-    accounts = accounts.filter(
-        pk__in=[a.pk for a in accounts if can(user, Perm.DONATION_MANAGE, path=a.path)]
-    )
-    if not can(user, Perm.DONATION_MANAGE, path=donation.path) or not accounts.exists():
+    mine = [a.pk for a in accounts if can(user, Perm.DONATION_MANAGE, path=a.path)]
+    if not can(user, Perm.DONATION_MANAGE, path=donation.path) or not mine:
         raise PermissionDenied
-    form = CashReceiveForm(request.POST or None, accounts=accounts)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            cash_services.donation_cash_receive(
-                actor=user,
-                donation=donation,
-                account=data["account"],
-                amount=data["amount"],
-                reference=data["reference"],
-                payer_account=data["payer_account"],
-                at=data["at"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已登记到账"))
-            return redirect("supplies:donation_detail", public_id=donation.public_id)
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("登记捐款到账：%(d)s") % {"d": donation.donor.name}, "back": donation.get_absolute_url()},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    form = CashReceiveForm(request.POST or None, accounts=accounts.filter(pk__in=mine))
+
+    def write(data):
+        cash_services.donation_cash_receive(actor=user, donation=donation, **data)
+        return donation
+
+    return form_page(
+        request,
+        form,
+        title=_("登记捐款到账：%(d)s") % {"d": donation.donor.name},
+        back=donation.get_absolute_url(),
+        done=_("已登记到账"),
+        write=write,
+    )
 
 
 @supplies_page
@@ -444,28 +408,17 @@ def donation_cancel(request: HttpRequest, public_id) -> HttpResponse:
     donation = sel.donation_get(user=user, public_id=public_id)
     if not can(user, Perm.DONATION_MANAGE, path=donation.path):
         raise PermissionDenied
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.donation_cancel(
-                actor=user, donation=donation, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已撤销该捐赠"))
-            return redirect("supplies:donation_detail", public_id=donation.public_id)
-    return render(
-        request, "supplies/confirm.html",
-        {
-            "form": form,
-            "title": _("撤销捐赠"),
-            "message": _("撤销后该认捐不再计入统计，也不能再入库。确定撤销吗？"),
-            "back": donation.get_absolute_url(),
-            "danger": True,
-        },
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    return form_page(
+        request,
+        CancelForm(request.POST or None),
+        title=_("撤销捐赠"),
+        back=donation.get_absolute_url(),
+        done=_("已撤销该捐赠"),
+        write=lambda data: services.donation_cancel(actor=user, donation=donation, **data),
+        template="supplies/confirm.html",
+        message=_("撤销后该认捐不再计入统计，也不能再入库。确定撤销吗？"),
+        danger=True,
+    )
 
 
 @supplies_page

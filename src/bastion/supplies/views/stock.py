@@ -33,7 +33,13 @@ from bastion.supplies.selectors.common import regions_for
 from bastion.supplies.services import stock as services
 from bastion.supplies.services.common import can, is_keeper
 from bastion.supplies.services.stock import CORRECTABLE
-from bastion.supplies.views.common import page_of, put_errors, require_perm, supplies_page
+from bastion.supplies.views.common import (
+    form_page,
+    page_of,
+    put_errors,
+    require_perm,
+    supplies_page,
+)
 
 LEDGER_PAGE = 100
 
@@ -66,27 +72,16 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
         regions=regions_for(user, Perm.DONATION_MANAGE),
         keepers=sel.keeper_candidates(user),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            warehouse = services.warehouse_create(
-                actor=user,
-                code=data["code"],
-                name=data["name"],
-                region=data["region"],
-                address=data["address"],
-                keepers=list(data["keepers"]),
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已新建仓库"))
-            return redirect(warehouse.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("新建仓库"), "back": reverse("supplies:warehouse_list")},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    return form_page(
+        request,
+        form,
+        title=_("新建仓库"),
+        back=reverse("supplies:warehouse_list"),
+        done=_("已新建仓库"),
+        write=lambda data: services.warehouse_create(
+            actor=user, **{**data, "keepers": list(data["keepers"])}
+        ),
+    )
 
 
 @supplies_page
@@ -127,27 +122,16 @@ def warehouse_edit(request: HttpRequest, public_id) -> HttpResponse:
             "active": warehouse.active,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.warehouse_update(
-                actor=user,
-                warehouse=warehouse,
-                name=data["name"],
-                address=data["address"],
-                keepers=list(data["keepers"]),
-                active=data["active"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect(warehouse.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("修改仓库：%(n)s") % {"n": warehouse.name}, "back": warehouse.get_absolute_url()},
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+    return form_page(
+        request,
+        form,
+        title=_("修改仓库：%(n)s") % {"n": warehouse.name},
+        back=warehouse.get_absolute_url(),
+        done=_("已保存"),
+        write=lambda data: services.warehouse_update(
+            actor=user, warehouse=warehouse, **{**data, "keepers": list(data["keepers"])}
+        ),
+    )
 
 
 def _keeper_warehouse(request, public_id):
@@ -163,71 +147,64 @@ def _stock_lots(warehouse):
     )
 
 
-@supplies_page
-@require_http_methods(["GET", "POST"])
-def stock_adjust(request: HttpRequest, public_id) -> HttpResponse:
+def _stock_entry(request, public_id, form_class, *, title: str, done: str, write):
+    """A keeper's one-item ledger form (adjustment, write-off): `write(warehouse, data)`
+    calls the service."""
     warehouse = _keeper_warehouse(request, public_id)
-    form = AdjustForm(
+    form = form_class(
         request.POST or None,
         items=item_list(user=request.user, active=True),
         lots=_stock_lots(warehouse),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.stock_adjust(
-                actor=request.user,
-                warehouse=warehouse,
-                item=data["item"],
-                quantity=data["quantity"],
-                unit=data["unit"],
-                increase=data["direction"] == "increase",
-                reason=data["reason"],
-                lot=data["lot"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已登记盘点调整"))
-            return redirect(warehouse.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("盘点调整：%(w)s") % {"w": warehouse.name}, "back": warehouse.get_absolute_url()},
-        status=422 if form.errors else 200,
+    return form_page(
+        request,
+        form,
+        title=title % {"w": warehouse.name},
+        back=warehouse.get_absolute_url(),
+        done=done,
+        write=lambda data: write(warehouse, data) and None,
+    )
+
+
+@supplies_page
+@require_http_methods(["GET", "POST"])
+def stock_adjust(request: HttpRequest, public_id) -> HttpResponse:
+    def write(warehouse, data):
+        services.stock_adjust(
+            actor=request.user,
+            warehouse=warehouse,
+            item=data["item"],
+            quantity=data["quantity"],
+            unit=data["unit"],
+            increase=data["direction"] == "increase",
+            reason=data["reason"],
+            lot=data["lot"],
+        )
+
+    return _stock_entry(
+        request, public_id, AdjustForm,
+        title=_("盘点调整：%(w)s"), done=_("已登记盘点调整"), write=write,
     )  # fmt: skip
 
 
 @supplies_page
 @require_http_methods(["GET", "POST"])
 def stock_write_off(request: HttpRequest, public_id) -> HttpResponse:
-    warehouse = _keeper_warehouse(request, public_id)
-    form = WriteOffForm(
-        request.POST or None,
-        items=item_list(user=request.user, active=True),
-        lots=_stock_lots(warehouse),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.stock_write_off(
-                actor=request.user,
-                warehouse=warehouse,
-                item=data["item"],
-                quantity=data["quantity"],
-                unit=data["unit"],
-                kind=data["kind"],
-                reason=data["reason"],
-                lot=data["lot"],
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("已登记报损"))
-            return redirect(warehouse.get_absolute_url())
-    return render(
-        request, "supplies/form.html",
-        {"form": form, "title": _("报损：%(w)s") % {"w": warehouse.name}, "back": warehouse.get_absolute_url()},
-        status=422 if form.errors else 200,
+    def write(warehouse, data):
+        services.stock_write_off(
+            actor=request.user,
+            warehouse=warehouse,
+            item=data["item"],
+            quantity=data["quantity"],
+            unit=data["unit"],
+            kind=data["kind"],
+            reason=data["reason"],
+            lot=data["lot"],
+        )
+
+    return _stock_entry(
+        request, public_id, WriteOffForm,
+        title=_("报损：%(w)s"), done=_("已登记报损"), write=write,
     )  # fmt: skip
 
 
