@@ -46,23 +46,50 @@ def item_by_code(*, user, code: str) -> Item | None:
 CENT = Decimal("0.01")
 
 
-def line_value(line: DonationLine, quantity: Decimal | None = None) -> Decimal | None:
-    """What `quantity` (base units; the whole line by default) of a donation line is worth:
-    its declared value pro rata, else the item's reference price; None when neither."""
-    quantity = line.quantity_base if quantity is None else quantity
-    if line.declared_value is not None:
-        if line.quantity_base == 0:
+def value_of(
+    quantity: Decimal,
+    *,
+    declared: Decimal | None,
+    base: Decimal,
+    reference_price: Decimal | None,
+) -> Decimal | None:
+    """What `quantity` base units of a donation line are worth: its declared value pro
+    rata (`declared` for `base` units), else the reference price; None when neither.
+    Rounded to the fen per line, so sums agree wherever they are computed."""
+    if declared is not None:
+        if not base:
             return Decimal("0.00")
-        value = line.declared_value * quantity / line.quantity_base
-    elif line.item.reference_price is not None:
-        value = line.item.reference_price * quantity
+        value = declared * quantity / base
+    elif reference_price is not None:
+        value = reference_price * quantity
     else:
         return None
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def line_value(line: DonationLine, quantity: Decimal | None = None) -> Decimal | None:
+    """A loaded line's value for `quantity` base units (the whole line by default)."""
+    return value_of(
+        line.quantity_base if quantity is None else quantity,
+        declared=line.declared_value,
+        base=line.quantity_base,
+        reference_price=line.item.reference_price,
+    )
+
+
+def price_of(
+    *, declared: Decimal | None, base: Decimal | None, reference_price: Decimal | None
+) -> Decimal | None:
+    """Yuan per base unit of goods from a donation line (declared value, else reference)."""
+    if declared is not None and base:
+        return declared / base
+    return reference_price
+
+
 def unit_price(line: DonationLine | None, item: Item) -> Decimal | None:
     """Yuan per base unit of goods from `line` (declared value or reference price)."""
-    if line is not None and line.declared_value is not None and line.quantity_base:
-        return line.declared_value / line.quantity_base
-    return item.reference_price
+    return price_of(
+        declared=line.declared_value if line is not None else None,
+        base=line.quantity_base if line is not None else None,
+        reference_price=item.reference_price,
+    )

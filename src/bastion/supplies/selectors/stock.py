@@ -4,7 +4,6 @@ ledger entries, per item and per lot."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,7 +17,7 @@ from bastion.supplies.models import (
     Transfer,
     Warehouse,
 )
-from bastion.supplies.selectors.catalogue import unit_price
+from bastion.supplies.selectors.catalogue import CENT, price_of
 from bastion.supplies.selectors.common import get_or_404, restrict
 from bastion.supplies.selectors.ledger import ZERO, ZERO_MONEY
 
@@ -144,35 +143,35 @@ def stock_rows(moves: QuerySet[StockMove], *, as_of: dt.datetime | None = None) 
         row = rows.setdefault(r["item_id"], StockRow(item=items[r["item_id"]]))
         name, sign = _KIND_FIELD[r["kind"]]
         setattr(row, name, getattr(row, name) + sign * (r["total"] or ZERO))
+    # Per lot, read as tuples (a county ledger has tens of thousands of lots), with what
+    # values the lot: its donation line's declared value, else the item's reference price.
     per_lot = (
-        moves.order_by().values("item_id", "warehouse_id", "lot_id").annotate(total=Sum("quantity"))
+        moves.order_by()
+        .values(
+            "item_id",
+            "warehouse_id",
+            "lot_id",
+            "lot__donation_line__declared_value",
+            "lot__donation_line__quantity_base",
+        )
+        .annotate(total=Sum("quantity"))
+        .filter(total__gt=0)
+        .values_list(
+            "item_id",
+            "warehouse_id",
+            "lot__donation_line__declared_value",
+            "lot__donation_line__quantity_base",
+            "total",
+        )
     )
-    value_lots: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for r in per_lot:
-        if r["total"] > 0:
-            row = rows[r["item_id"]]
-            row.on_hand += r["total"]
-            row.warehouses[r["warehouse_id"]] = (
-                row.warehouses.get(r["warehouse_id"], ZERO) + r["total"]
-            )
-            value_lots[r["lot_id"]] += r["total"]
-    _value_rows(rows, value_lots)
+    for item_id, warehouse_id, declared, base, total in per_lot:
+        row = rows[item_id]
+        row.on_hand += total
+        row.warehouses[warehouse_id] = row.warehouses.get(warehouse_id, ZERO) + total
+        price = price_of(declared=declared, base=base, reference_price=row.item.reference_price)
+        if price is not None:
+            row.value = (row.value or ZERO_MONEY) + (price * total).quantize(CENT)
     return sorted(rows.values(), key=lambda row: (row.item.category, row.item.name))
-
-
-def _value_rows(rows: dict[int, StockRow], lots: dict[int, Decimal]) -> None:
-    """Value of what is on hand, lot by lot (declared value of its donation line, else
-    the item's reference price)."""
-    if not lots:
-        return
-    loaded = Lot.objects.select_related("donation_line", "item").in_bulk(list(lots))
-    for lot_id, qty in lots.items():
-        lot = loaded[lot_id]
-        price = unit_price(lot.donation_line, lot.item)
-        row = rows[lot.item_id]
-        if price is None:
-            continue
-        row.value = (row.value or ZERO_MONEY) + (price * qty).quantize(Decimal("0.01"))
 
 
 @dataclass

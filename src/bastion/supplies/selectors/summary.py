@@ -18,13 +18,12 @@ from bastion.supplies.models import (
     AllocationStatus,
     CashEntry,
     Donation,
-    DonationLine,
     Donor,
     MoveKind,
     Shipment,
     StockMove,
 )
-from bastion.supplies.selectors.catalogue import line_value
+from bastion.supplies.selectors.catalogue import value_of
 from bastion.supplies.selectors.common import restrict
 from bastion.supplies.selectors.ledger import ZERO_MONEY, cash_totals
 from bastion.supplies.selectors.stock import StockRow, stock_rows
@@ -111,8 +110,14 @@ def donors_of(donations: QuerySet, as_of: dt.datetime) -> QuerySet[Donor]:
     return Donor.objects.filter(pk__in=ids)
 
 
-def received_lines(donations: QuerySet, as_of: dt.datetime) -> dict[int, Decimal]:
-    """Donation line id -> base quantity received by `as_of` (lines of `donations`)."""
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def value_in_kind(donations: QuerySet, as_of: dt.datetime):
+    """(value of the goods received, value by category, donations by category, lines
+    without a value) of `donations` by `as_of`: one grouped query per donation line, read
+    as tuples."""
     rows = (
         StockMove.objects.filter(
             kind=MoveKind.RECEIVED,
@@ -120,41 +125,39 @@ def received_lines(donations: QuerySet, as_of: dt.datetime) -> dict[int, Decimal
             lot__donation_line__donation__in=received_donations(donations, as_of).values("pk"),
         )
         .order_by()
-        .values("lot__donation_line_id")
+        .values(
+            "lot__donation_line_id",
+            "lot__donation_line__donation_id",
+            "lot__donation_line__declared_value",
+            "lot__donation_line__quantity_base",
+            "item__category",
+            "item__reference_price",
+        )
         .annotate(total=Sum("quantity"))
+        .values_list(
+            "lot__donation_line__donation_id",
+            "lot__donation_line__declared_value",
+            "lot__donation_line__quantity_base",
+            "item__category",
+            "item__reference_price",
+            "total",
+        )
     )
-    return {r["lot__donation_line_id"]: r["total"] for r in rows}
-
-
-def _round(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def value_in_kind(donations: QuerySet, as_of: dt.datetime):
-    """(value of the goods received, value by category, donations by category, lines
-    without a value) of `donations` by `as_of`."""
-    per_line = received_lines(donations, as_of)
-    lines = DonationLine.objects.select_related("item").in_bulk(list(per_line))
     donations_by_category: dict[str, set[int]] = defaultdict(set)
     value_by_category: dict[str, Decimal] = defaultdict(lambda: ZERO_MONEY)
     total, unvalued = ZERO_MONEY, 0
-    for line_id, quantity in per_line.items():
+    for donation_id, declared, base, category, price, quantity in rows:
         if quantity <= 0:
             continue
-        line = lines[line_id]
-        donations_by_category[line.item.category].add(line.donation_id)
-        value = line_value(line, quantity)
+        donations_by_category[category].add(donation_id)
+        value = value_of(quantity, declared=declared, base=base, reference_price=price)
         if value is None:
             unvalued += 1
             continue
-        value_by_category[line.item.category] += value
+        value_by_category[category] += value
         total += value
-    return (
-        total,
-        dict(value_by_category),
-        {k: len(v) for k, v in donations_by_category.items()},
-        unvalued,
-    )
+    by_count = {k: len(v) for k, v in donations_by_category.items()}
+    return total, dict(value_by_category), by_count, unvalued
 
 
 def open_requests(allocations: QuerySet, as_of: dt.datetime) -> QuerySet:

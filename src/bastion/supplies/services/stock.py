@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,7 @@ from bastion.supplies.models import (
     Transfer,
     Warehouse,
 )
-from bastion.supplies.selectors.ledger import line_received, lot_balance, lot_balances
+from bastion.supplies.selectors.ledger import line_received, lot_balance
 from bastion.supplies.selectors.stock import move_chain
 from bastion.supplies.services.common import (
     Errors,
@@ -153,19 +154,24 @@ def warehouse_update(
 
 
 class Stock:
-    """The lots of one item in one warehouse and what is in them, read under the lock;
-    draws taken in this transaction are subtracted as they are planned."""
+    """The lots of one item in one warehouse and what is in them, read under the lock as
+    (lot, balance) pairs in first-in-first-out order; draws taken in this
+    transaction are subtracted as they are planned. Only the lots drawn are loaded."""
 
     def __init__(self, warehouse: Warehouse, item: Item):
         self.warehouse = warehouse
         self.item = item
-        self.balances = lot_balances(warehouse_id=warehouse.pk, item_id=item.pk)
-        self.lots = {
-            lot.pk: lot
-            for lot in Lot.objects.filter(pk__in=list(self.balances)).select_related(
-                "donation_line"
-            )
-        }
+        rows = (
+            StockMove.objects.filter(warehouse=warehouse, item=item)
+            .order_by()
+            .values("lot_id", "lot__received_at")
+            .annotate(total=Sum("quantity"))
+            .filter(total__gt=0)
+            .order_by("lot__received_at", "lot_id")
+            .values_list("lot_id", "total")
+        )
+        self.balances = dict(rows)  # insertion order: first in, first out
+        self.order = list(self.balances)
 
     @property
     def on_hand(self) -> Decimal:
@@ -204,19 +210,20 @@ class Stock:
                     "need": in_base(self.item, quantity),
                 }
             )
-        taken: list[tuple[Lot, Decimal]] = []
+        taken: list[tuple[int, Decimal]] = []
         left = quantity
-        for lot_obj in sorted(self.lots.values(), key=lambda x: (x.received_at, x.pk)):
-            available = self.balances.get(lot_obj.pk, Decimal(0))
+        for lot_id in self.order:
+            available = self.balances[lot_id]
             if available <= 0:
                 continue
             part = min(available, left)
-            self.balances[lot_obj.pk] = available - part
-            taken.append((lot_obj, part))
+            self.balances[lot_id] = available - part
+            taken.append((lot_id, part))
             left -= part
             if left == 0:
                 break
-        return taken
+        lots = Lot.objects.in_bulk([lot_id for lot_id, _part in taken])
+        return [(lots[lot_id], part) for lot_id, part in taken]
 
 
 class Stocks:
