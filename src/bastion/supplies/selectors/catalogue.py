@@ -84,12 +84,3 @@ def price_of(
     if declared is not None and base:
         return declared / base
     return reference_price
-
-
-def unit_price(line: DonationLine | None, item: Item) -> Decimal | None:
-    """Yuan per base unit of goods from `line` (declared value or reference price)."""
-    return price_of(
-        declared=line.declared_value if line is not None else None,
-        base=line.quantity_base if line is not None else None,
-        reference_price=item.reference_price,
-    )

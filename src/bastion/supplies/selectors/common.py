@@ -60,19 +60,6 @@ def get_or_404(qs: QuerySet, **lookup):
         raise Http404 from exc
 
 
-def path_visible(user, path: str, org_path: str = "") -> bool:
-    """The one-record form of `visible_q` for a region path and an organization path."""
-    if not can_view(user):
-        return False
-    regions = region_paths(user, Perm.SUPPLIES_VIEW)
-    orgs = org_paths_for(user, Perm.SUPPLIES_VIEW)
-    if regions is None or orgs is None:
-        return True
-    return any(path and path.startswith(p) for p in regions) or any(
-        org_path and org_path.startswith(p) for p in orgs
-    )
-
-
 def regions_for(user, perm: str):
     """County, towns and subdistricts where the user holds `perm` (where donations are
     received, warehouses and accounts kept)."""

@@ -33,13 +33,6 @@ def warehouse_get(*, user, public_id) -> Warehouse:
     return get_or_404(warehouse_list(user=user), public_id=public_id)
 
 
-def keeps(user, warehouse: Warehouse) -> bool:
-    """Is the user one of the warehouse's keepers (with the permission over it)?"""
-    from bastion.supplies.services.common import is_keeper
-
-    return is_keeper(user, warehouse) if getattr(user, "is_authenticated", False) else False
-
-
 def move_list(
     *,
     user,

@@ -30,11 +30,6 @@ def yuan(value) -> str:
 
 
 @register.filter
-def neg(value):
-    return -value if value is not None else None
-
-
-@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
