@@ -43,7 +43,9 @@ def public_page(view):
             response["Retry-After"] = "60"
             return response
         response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "public, max-age=60"
+        response["Cache-Control"] = (
+            "private, max-age=60"  # the page holds a CSRF token (language switch)
+        )
         return response
 
     return wrapped
