@@ -500,15 +500,15 @@ def stock_move_correct(
 ) -> StockMove:
     """Correct a received, adjusted, expired or damaged entry to `quantity` (in the
     item's base unit; 0 voids it): a new entry holding the difference, pointing at the
-    last entry of the chain. The original stays. Issues and transfers are corrected on
-    their allocation or transfer, not here."""
+    last entry of the chain. The original stays. Issues and transfers are not corrected:
+    goods that come back are a count adjustment, a wrong transfer is reversed by another."""
     warehouse = move.warehouse
     require_keeper(actor, warehouse)
     reason = clean_text(reason, field="reason", label=_("更正原因"), required=True)
     item = move.item
     if move.kind not in CORRECTABLE:
         raise ValidationError(
-            _("“%(k)s”记录不能在此更正；出库请在分配单上处理，调拨请反向调拨")
+            _("“%(k)s”记录不能更正：货物退回仓库请登记盘盈调整并写明原因，调拨错了请反向调拨")
             % {"k": MoveKind(move.kind).label}
         )
     label = _("更正后数量")
