@@ -145,6 +145,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.EXPORT_PII,  # their members' roster and service cards (masked)
             # Only over her organizations and teams: handle incidents dispatched to them.
             Perm.INCIDENT_HANDLE,
+            # A temporary branch at a checkpoint or a hospital's organization receives
+            # supplies: it asks for them and confirms what arrived.
+            Perm.SUPPLIES_VIEW,
+            Perm.ALLOCATION_REQUEST,
         }
     ),
     Role.TOWN_OFFICER: frozenset(

@@ -1,0 +1,1 @@
+"""Forms of the supplies pages (one module per aggregate)."""

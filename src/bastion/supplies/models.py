@@ -1,1 +1,0 @@
-"""Donations and supplies: donors, donations, items and units, warehouses, the stock ledger, allocations, cash."""

@@ -1,0 +1,81 @@
+"""Donations and supplies: donors, donations, items and units, warehouses, the stock
+ledger, allocations, cash."""
+
+from bastion.supplies.models.allocations import (
+    APPROVED_STATUSES,
+    OPEN_STATUSES,
+    Allocation,
+    AllocationLine,
+    AllocationStatus,
+    Recipient,
+    RecipientKind,
+    Shipment,
+    ShipmentReceiptLine,
+)
+from bastion.supplies.models.cash import CashAccount, CashEntry, CashKind, CashPurpose
+from bastion.supplies.models.catalogue import (
+    Category,
+    Dimension,
+    Item,
+    ItemUnit,
+    NumberSequence,
+    Unit,
+)
+from bastion.supplies.models.donations import (
+    ENTERPRISE_KINDS,
+    Disclosure,
+    Donation,
+    DonationLine,
+    DonationReceipt,
+    Donor,
+    DonorKind,
+)
+from bastion.supplies.models.stock import (
+    INBOUND,
+    LOSSES,
+    OUTBOUND,
+    Lot,
+    LotSource,
+    MoveKind,
+    StockMove,
+    Transfer,
+    Warehouse,
+)
+
+__all__ = [
+    "APPROVED_STATUSES",
+    "ENTERPRISE_KINDS",
+    "INBOUND",
+    "LOSSES",
+    "OPEN_STATUSES",
+    "OUTBOUND",
+    "Allocation",
+    "AllocationLine",
+    "AllocationStatus",
+    "CashAccount",
+    "CashEntry",
+    "CashKind",
+    "CashPurpose",
+    "Category",
+    "Dimension",
+    "Disclosure",
+    "Donation",
+    "DonationLine",
+    "DonationReceipt",
+    "Donor",
+    "DonorKind",
+    "Item",
+    "ItemUnit",
+    "Lot",
+    "LotSource",
+    "MoveKind",
+    "NumberSequence",
+    "Recipient",
+    "RecipientKind",
+    "Shipment",
+    "ShipmentReceiptLine",
+    "StockMove",
+    "Transfer",
+    "Unit",
+    "Warehouse",
+]

@@ -1,0 +1,1 @@
+"""Scoped reads of the supplies app (one module per aggregate)."""

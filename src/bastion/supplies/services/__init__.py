@@ -1,0 +1,1 @@
+"""Writes of the supplies app (one module per aggregate)."""

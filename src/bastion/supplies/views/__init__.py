@@ -1,0 +1,1 @@
+"""Pages of the supplies app (one module per aggregate)."""
