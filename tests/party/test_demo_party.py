@@ -39,7 +39,10 @@ def test_small_demo_gets_the_figures_in_proportion(small_demo):
     ratio = 6 / FULL_UNITS
     admin = small_demo
     assert _figure("party_organizations", admin) == scaled(FULL["organizations"], ratio, 10)
-    assert _figure("party_members", admin) == scaled(FULL["members"], ratio, 50)
+    # The volunteers demo later enrolls a handful of its volunteers (at most 3 per
+    # community it seeds); the party seed's own share is exact.
+    members = _figure("party_members", admin)
+    assert scaled(FULL["members"], ratio, 50) <= members <= scaled(FULL["members"], ratio, 50) + 30
     assert _figure("party_medical_members", admin) >= scaled(FULL["medical"], ratio, 5)
     assert _figure("party_employed_registered", admin) >= scaled(FULL["registered"], ratio, 5)
     breakdown = all_indicators()["party_employed_registered"].breakdown(

@@ -2,5 +2,12 @@
 
 from __future__ import annotations
 
+from django.urls import path
+
+from bastion.volunteers.views import public
+
 app_name = "volunteers_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("request/<uuid:community>/", public.request_page, name="request"),
+    path("rate/<str:token>/", public.rate_page, name="rate"),
+]

@@ -8,6 +8,7 @@ through its own service; `assigned_to` stays the user who answers for the reques
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -106,7 +107,17 @@ def service_request_create(
                 continue
             notified.add(member.user_id)
             notify(recipient=member.user, title=title, link=_link(request))
+        _to_volunteers("order_from_home_service", request=request)
     return request
+
+
+def _to_volunteers(name: str, **kwargs) -> None:
+    """Tell the volunteers app (when installed): a new request becomes a service order
+    there; a request done or cancelled here closes that order."""
+    if apps.is_installed("bastion.volunteers"):
+        from bastion.volunteers.services import orders
+
+        getattr(orders, name)(**kwargs)
 
 
 def service_request_assign(*, actor, request: ServiceRequest, user) -> ServiceRequest:
@@ -142,16 +153,22 @@ def service_request_assign(*, actor, request: ServiceRequest, user) -> ServiceRe
 
 
 def service_request_set_status(
-    *, actor, request: ServiceRequest, status: str, note: str = ""
+    *, actor, request: ServiceRequest, status: str, note: str = "", system: bool = False
 ) -> ServiceRequest:
-    """Move a request along open -> assigned -> in_progress -> done (or cancelled)."""
-    if not service_can_handle(actor, request.observation):
+    """Move a request along open -> assigned -> in_progress -> done (or cancelled).
+
+    `system=True` is the volunteers app reporting the order done (no actor; any
+    unfinished request may become done)."""
+    if not system and not service_can_handle(actor, request.observation):
         raise Http404
     if status not in ServiceStatus.values:
         raise ValidationError({"status": [_("未知状态：%(status)s") % {"status": status}]})
     if status == ServiceStatus.ASSIGNED:
         raise ValidationError({"status": [_("请通过指派操作设置处理人")]})
-    if status not in TRANSITIONS[request.status]:
+    allowed = TRANSITIONS[request.status]
+    if system and request.status in OPEN_STATUSES:
+        allowed = allowed | {ServiceStatus.DONE}
+    if status not in allowed:
         raise ValidationError(
             {
                 "status": [
@@ -183,4 +200,18 @@ def service_request_set_status(
                 title=_title(request, ServiceStatus(request.status).label),
                 link=_link(request),
             )
+        if status in (ServiceStatus.DONE, ServiceStatus.CANCELLED):
+            _to_volunteers("order_follow_home_service", request=request)
     return request
+
+
+def service_request_done_by_volunteers(*, public_id, note: str = "") -> ServiceRequest | None:
+    """The volunteers app finished the order this request became: mark it done here."""
+    request = (
+        ServiceRequest.objects.select_related("observation").filter(public_id=public_id).first()
+    )
+    if request is None or request.status not in OPEN_STATUSES:
+        return request
+    return service_request_set_status(
+        actor=None, request=request, status=ServiceStatus.DONE, note=note, system=True
+    )

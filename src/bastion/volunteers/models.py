@@ -1,1 +1,0 @@
-"""Volunteer tasks: publishing, claims, waiting lists, attendance, hours and points, resident service orders."""

@@ -1,0 +1,1 @@
+"""Scoped reads of the volunteers app: one module per aggregate."""
