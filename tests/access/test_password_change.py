@@ -59,11 +59,38 @@ def test_the_api_answers_password_change_required_until_it_is_changed(client, is
 def test_a_token_of_a_user_who_must_change_her_password_is_refused_too(client, county):
     from bastion.access.services import api_token_create
 
-    _token, raw = api_token_create(actor=county.gridworker, user=county.gridworker, name="x")
     svc.user_password_reset(actor=county.community, user=county.gridworker)
+    _token, raw = api_token_create(actor=county.gridworker, user=county.gridworker, name="x")
     response = client.get("/api/v1/people", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 403
     assert response.json()["code"] == "password_change_required"
+
+
+def test_a_new_password_revokes_the_users_tokens_and_says_so_in_the_audit(client, county):
+    from bastion.access.services import api_token_create
+
+    _token, before_reset = api_token_create(
+        actor=county.gridworker, user=county.gridworker, name="a"
+    )
+    _other, colleague = api_token_create(actor=county.community, user=county.community, name="b")
+    raw = svc.user_password_reset(actor=county.community, user=county.gridworker)
+    refused = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {before_reset}")
+    assert refused.status_code == 401
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {colleague}").status_code == 200
+    reset = AuditEntry.objects.get(
+        object_id=str(county.gridworker.public_id), changes__password="reset"
+    )
+    assert reset.changes["api_tokens_revoked"] == 1
+
+    svc.user_password_change(user=county.gridworker, old_password=raw, new_password=NEW_PASSWORD)
+    _token, after_reset = api_token_create(
+        actor=county.gridworker, user=county.gridworker, name="c"
+    )
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {after_reset}").status_code == 200
+    svc.user_password_change(
+        user=county.gridworker, old_password=NEW_PASSWORD, new_password=NEW_PASSWORD + "-2"
+    )
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {after_reset}").status_code == 401
 
 
 def test_changing_the_password_frees_the_pages_and_is_audited(client, issued):

@@ -16,9 +16,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bastion.access.models import Assignment, RoleAssignment, User
+from bastion.access.models import ApiToken, Assignment, RoleAssignment, User
 from bastion.access.roles import ROLE_PERMISSIONS, Perm, Role
 from bastion.access.scoping import can_on_path, forget_scope
 from bastion.access.services import (
@@ -255,18 +256,26 @@ def user_password_reset(*, actor, user: User) -> str:
 def _password_save(
     user: User, raw: str, *, by_manager: bool, actor, path: str, ip_address: str | None = None
 ) -> None:
-    """Set the password (a manager's is for one sign-in only) and audit the fact."""
+    """Set the password (a manager's is for one sign-in only), revoke the user's API
+    tokens (a new password is what someone does who fears the old one leaked, and a
+    token must not outlive it) and audit both."""
     with transaction.atomic():
         user.set_password(raw)
         user.must_change_password = by_manager
         user.save(update_fields=["password", "must_change_password"])
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), updated_at=timezone.now()
+        )
+        changes = {"password": "reset" if by_manager else "changed"}
+        if revoked:
+            changes["api_tokens_revoked"] = revoked
         audit_record(
             actor=actor,
             action=Action.UPDATE,
             obj=user,
             object_repr=user.username,
             path=path,
-            changes={"password": "reset" if by_manager else "changed"},
+            changes=changes,
             ip_address=ip_address,
         )
 
