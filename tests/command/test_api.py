@@ -468,3 +468,39 @@ def test_list_endpoints_keep_their_query_counts(
         client.get(f"{API}{url}")
         with django_assert_max_num_queries(9):
             assert client.get(f"{API}{url}").status_code == 200
+
+
+def test_uploads_never_attached_are_purged_after_a_day_and_attached_ones_stay(
+    county, kinds, api_login
+):
+    from bastion.core.models import StoredFile
+    from bastion.core.uploads import private_root, uploads_purge_unattached
+
+    grid = api_login(county.gridworker)
+    kept, dropped, fresh = (
+        grid.post(f"{API}/uploads", {"file": _png()}).json()["public_id"] for _ in range(3)
+    )
+    created = api_post(
+        grid,
+        f"{API}/incidents",
+        {
+            "kind": "symptomatic_person",
+            "grade": "simple",
+            "region": county.grid_a1_1.code,
+            "description": "发现发热人员",
+            "photos": [kept],
+        },
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert created.status_code == 201, created.content
+    StoredFile.objects.exclude(public_id=fresh).update(
+        created_at=timezone.now() - dt.timedelta(hours=25)
+    )
+    dropped_file = private_root() / StoredFile.objects.get(public_id=dropped).storage_name
+    assert dropped_file.exists()
+
+    assert uploads_purge_unattached() == 1
+    remaining = {str(p) for p in StoredFile.objects.values_list("public_id", flat=True)}
+    assert remaining == {kept, fresh}
+    assert not dropped_file.exists()
+    assert uploads_purge_unattached() == 0

@@ -1,4 +1,4 @@
-"""Periodic housekeeping of core: old rate-limit counters."""
+"""Periodic housekeeping of core: old rate-limit counters, uploads never attached."""
 
 from __future__ import annotations
 
@@ -12,3 +12,11 @@ def prune_rate_counters() -> int:
     from bastion.core.ratelimit import rate_counters_prune
 
     return rate_counters_prune()
+
+
+@db_periodic_task(crontab(hour="4", minute="10"))
+def purge_unattached_uploads() -> int:
+    """Daily: delete uploaded files that no record attached within a day."""
+    from bastion.core.uploads import uploads_purge_unattached
+
+    return uploads_purge_unattached()

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -207,3 +208,35 @@ def upload_delete(stored: StoredFile) -> None:
     """Remove the file and its record (for purges and discarded drafts)."""
     (private_root() / stored.storage_name).unlink(missing_ok=True)
     stored.delete()
+
+
+UNATTACHED_GRACE = dt.timedelta(hours=24)
+
+
+def _references_to_stored_files():
+    """(model, column) pairs of every foreign key and many-to-many table that points at
+    StoredFile, found from the installed models so that core names no other app."""
+    from django.apps import apps
+
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.get_fields(include_hidden=True):
+            if field.is_relation and field.concrete and field.related_model is StoredFile:
+                if field.many_to_one or field.one_to_one:
+                    yield model, field.attname
+
+
+def uploads_purge_unattached(*, now=None, grace: dt.timedelta = UNATTACHED_GRACE) -> int:
+    """Delete stored files that no record points at and that are older than `grace`
+    (an API client uploads first and attaches in a second request; a file never attached
+    is unreadable and would otherwise stay on disk for ever). Returns how many went."""
+    cutoff = (now or timezone.now()) - grace
+    orphans = StoredFile.objects.filter(created_at__lt=cutoff)
+    for model, column in _references_to_stored_files():
+        orphans = orphans.exclude(
+            id__in=model._base_manager.exclude(**{column: None}).values(column)
+        )
+    purged = 0
+    for stored in orphans.iterator():
+        upload_delete(stored)
+        purged += 1
+    return purged
