@@ -116,9 +116,7 @@ def _wrk(*, port: int, script: Path, duration: int, connections: int, threads: i
         capture_output=True,
         text=True,
     )
-    match = re.search(
-        r"BENCH (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)", out.stdout
-    )
+    match = re.search(r"BENCH (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)", out.stdout)
     if not match:
         raise RuntimeError(f"wrk output not understood:\n{out.stdout}\n{out.stderr}")
     requests, errors, seconds, p50, p95, max_us, p99 = match.groups()
