@@ -31,7 +31,10 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Benchmarks on PostgreSQL (DATABASE_URL=postgres://...); BENCH_ARGS=monitoring for issue 3's
+## Benchmarks on PostgreSQL (DATABASE_URL=postgres://...): no BENCH_ARGS = the whole set on the
+## county at scale as one table (needs wrk); BENCH_ARGS="table --only rollups" picks one of
+## import|followup|rollups|pages|briefing; BENCH_ARGS=scale builds the county only;
+## BENCH_ARGS=monitoring (or roster, party, campaigns, ...) runs an earlier suite
 bench: venv
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 

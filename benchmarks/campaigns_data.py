@@ -51,18 +51,11 @@ def generate(
     from django.utils import timezone
 
     from bastion.access.roles import Role
-    from bastion.campaigns.models import (
-        Campaign,
-        CampaignArea,
-        CampaignRound,
-        HouseholdVisit,
-        VisitState,
-    )
+    from bastion.campaigns.models import HouseholdVisit, VisitState
     from bastion.geo.models import Household, Region
 
     rng = random.Random(seed)  # noqa: S311 - synthetic data
     now = now or timezone.now()
-    today = timezone.localdate(now)
     started = time.perf_counter()
     visits = visits or int(households * 3.3)
     big = households >= 10_000
@@ -94,63 +87,9 @@ def generate(
         homes = list(Household.objects.order_by("pk").values_list("pk", "path"))
         del rows
 
-        starts = today - dt.timedelta(days=20)
-        campaign = Campaign.objects.create(
-            name="全县地毯式排查",
-            kind="carpet",
-            starts_on=starts,
-            ends_on=today + dt.timedelta(days=10),
-            path=county.path,
-            current_round=3,
-            created_by=command,
+        campaign = write_campaign(
+            county=county, homes=homes, visits=visits, command=command, now=now, rng=rng
         )
-        CampaignArea.objects.create(campaign=campaign, region=county, path=county.path)
-        opened = {}
-        for number in (1, 2, 3):
-            opened[number] = now - dt.timedelta(days=20 - (number - 1) * 7)
-            CampaignRound.objects.create(
-                campaign=campaign, number=number, opened_at=opened[number], opened_by=command
-            )
-        # Rounds 1 and 2 reach everyone; round 3 whatever the visit budget leaves.
-        per_round = visits / 3.3
-        written = 0
-        for number in (1, 2, 3):
-            share = (
-                1.0 if number < 3 else max(0.0, min(1.0, (visits - written) / (1.3 * per_round)))
-            )
-            batch = []
-            for hid, path in homes:
-                if rng.random() >= share:
-                    continue
-                knocks = 1 + (rng.random() < 0.22) + (rng.random() < 0.06)
-                at = opened[number] + dt.timedelta(minutes=rng.randrange(6 * 24 * 60))
-                for k in range(knocks):
-                    outcome = "nobody_home" if k < knocks - 1 else rng.choice(OUTCOMES)
-                    if k == knocks - 1 and rng.random() < 0.05:
-                        outcome = "nobody_home"  # still to revisit
-                    batch.append(
-                        {
-                            "public_id": uuid.uuid4(),
-                            "campaign_id": campaign.pk,
-                            "household_id": hid,
-                            "round": number,
-                            "path": path,
-                            "outcome": outcome,
-                            "people_present": 2 if outcome == "visited" else 0,
-                            "visited_at": at + dt.timedelta(hours=k * 26),
-                            "recorded_at": at + dt.timedelta(hours=k * 26, minutes=2),
-                            "recorded_by_id": command.pk,
-                        }
-                    )
-                if len(batch) >= 50_000:
-                    _write(HouseholdVisit, batch)
-                    written += len(batch)
-                    batch = []
-            _write(HouseholdVisit, batch)
-            written += len(batch)
-        with connection.cursor() as cursor:
-            cursor.execute(STATE_SQL, [campaign.pk])
-            cursor.execute(COUNTS_SQL, [campaign.pk])
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             for table in (
@@ -169,3 +108,71 @@ def generate(
         "campaign": str(campaign.public_id),
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def write_campaign(*, county, homes: list[tuple], visits: int, command, now: dt.datetime, rng):
+    """One county-wide carpet screening in three rounds over `homes` ((pk, path)) with about
+    `visits` visit rows, the per-household states and counters; returns the campaign.
+    COPY on PostgreSQL; the caller holds the transaction."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from bastion.campaigns.models import Campaign, CampaignArea, CampaignRound, HouseholdVisit
+
+    today = timezone.localdate(now)
+    starts = today - dt.timedelta(days=20)
+    campaign = Campaign.objects.create(
+        name="全县地毯式排查",
+        kind="carpet",
+        starts_on=starts,
+        ends_on=today + dt.timedelta(days=10),
+        path=county.path,
+        current_round=3,
+        created_by=command,
+    )
+    CampaignArea.objects.create(campaign=campaign, region=county, path=county.path)
+    opened = {}
+    for number in (1, 2, 3):
+        opened[number] = now - dt.timedelta(days=20 - (number - 1) * 7)
+        CampaignRound.objects.create(
+            campaign=campaign, number=number, opened_at=opened[number], opened_by=command
+        )
+    # Rounds 1 and 2 reach everyone; round 3 whatever the visit budget leaves.
+    per_round = visits / 3.3
+    written = 0
+    for number in (1, 2, 3):
+        share = 1.0 if number < 3 else max(0.0, min(1.0, (visits - written) / (1.3 * per_round)))
+        batch = []
+        for hid, path in homes:
+            if rng.random() >= share:
+                continue
+            knocks = 1 + (rng.random() < 0.22) + (rng.random() < 0.06)
+            at = opened[number] + dt.timedelta(minutes=rng.randrange(6 * 24 * 60))
+            for k in range(knocks):
+                outcome = "nobody_home" if k < knocks - 1 else rng.choice(OUTCOMES)
+                if k == knocks - 1 and rng.random() < 0.05:
+                    outcome = "nobody_home"  # still to revisit
+                batch.append(
+                    {
+                        "public_id": uuid.uuid4(),
+                        "campaign_id": campaign.pk,
+                        "household_id": hid,
+                        "round": number,
+                        "path": path,
+                        "outcome": outcome,
+                        "people_present": 2 if outcome == "visited" else 0,
+                        "visited_at": at + dt.timedelta(hours=k * 26),
+                        "recorded_at": at + dt.timedelta(hours=k * 26, minutes=2),
+                        "recorded_by_id": command.pk,
+                    }
+                )
+            if len(batch) >= 50_000:
+                _write(HouseholdVisit, batch)
+                written += len(batch)
+                batch = []
+        _write(HouseholdVisit, batch)
+        written += len(batch)
+    with connection.cursor() as cursor:
+        cursor.execute(STATE_SQL, [campaign.pk])
+        cursor.execute(COUNTS_SQL, [campaign.pk])
+    return campaign

@@ -108,19 +108,11 @@ def generate(*, observations: int, now: dt.datetime | None = None, seed: int = 7
 
     from bastion.access.roles import Role
     from bastion.access.services import api_token_create
-    from bastion.monitoring.models import (
-        Alert,
-        FollowUp,
-        Observation,
-        Policy,
-        TeamMember,
-        TeamTemplateRole,
-    )
+    from bastion.monitoring.models import Alert, FollowUp, Observation, TeamMember
     from bastion.people.models import Person
 
     rng = random.Random(seed)  # noqa: S311 - synthetic data
     now = now or timezone.now()
-    today = timezone.localdate(now)
     started = time.perf_counter()
     grids_per = 10 if observations >= 10_000 else 2
     towns = 10 if observations >= 10_000 else 2
@@ -137,11 +129,6 @@ def generate(*, observations: int, now: dt.datetime | None = None, seed: int = 7
             for seat in SEATS
         }
         _token, raw_token = api_token_create(actor=worker, user=worker, name="bench")
-        policy = Policy.objects.get(category="returnee")
-        seats = {
-            s.code: s.pk for s in TeamTemplateRole.objects.filter(template=policy.team_template)
-        }
-
         person_rows = []
         for i in range(observations):
             grid = grids[i % len(grids)]
@@ -161,105 +148,16 @@ def generate(*, observations: int, now: dt.datetime | None = None, seed: int = 7
                 }
             )
         _write(Person, person_rows)
-        person_ids = _ids(Person, name__startswith="观察")
         del person_rows
-
-        obs_rows = []
-        for i, person_id in enumerate(person_ids):
-            grid = grids[i % len(grids)]
-            starts = today - dt.timedelta(days=i % 14)
-            created = min(now - dt.timedelta(minutes=1), _local(starts, 8))
-            obs_rows.append(
-                {
-                    "public_id": uuid.uuid4(),
-                    "person_id": person_id,
-                    "policy_id": policy.pk,
-                    "region_id": grid.pk,
-                    "path": grid.path,
-                    "origin": ORIGINS[i % len(ORIGINS)],
-                    "arrived_on": starts,
-                    "transport": "train",
-                    "transport_number": f"G{i % 9000 + 100}",
-                    "starts_on": starts,
-                    "observation_days": 14,
-                    "extra_days": 0,
-                    "status": "active",
-                    "created_at": created,
-                    "updated_at": created,
-                }
-            )
-        _write(Observation, obs_rows)
-        obs = list(
-            Observation.objects.filter(policy=policy)
+        people = list(
+            Person.objects.filter(name__startswith="观察")
             .order_by("pk")
-            .values_list("pk", "path", "starts_on")
+            .values_list("pk", "region_id", "path")
         )
-        del obs_rows
-
-        team_rows = []
-        recorders = {}
-        for oid, path, _starts in obs:
-            town_code = path.split("/")[1]
-            recorders[oid] = seat_users[(town_code, "grid_cadre")].pk
-            for seat in SEATS:
-                user = seat_users[(town_code, seat)]
-                if seat == "grid_cadre" and path == grids[0].path:
-                    user = worker
-                team_rows.append(
-                    {
-                        "observation_id": oid,
-                        "seat_id": seats[seat],
-                        "user_id": user.pk,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
-        _write(TeamMember, team_rows)
-        del team_rows
-        alert_rows = []
-        # The ledger grows in time order, so write it day by day (team round, then self reports).
-        for back in range(13, -1, -1):
-            day = today - dt.timedelta(days=back)
-            for source, hour in (("team", 9), ("self", 19 if back else 7)):
-                rows = []
-                for i, (oid, path, starts) in enumerate(obs):
-                    if starts > day or (back == 0 and i % 2):
-                        continue
-                    observed = min(_local(day, hour, i % 60), now - dt.timedelta(minutes=1))
-                    fever = rng.random() < 0.01
-                    rows.append(
-                        {
-                            "observation_id": oid,
-                            "path": path,
-                            "observed_at": observed,
-                            "entered_at": observed,
-                            "local_date": day,
-                            "source": source,
-                            "recorded_by_id": recorders[oid] if source == "team" else None,
-                            "temperature": Decimal("37.8")
-                            if fever
-                            else Decimal(rng.randint(360, 370)) / 10,
-                            "symptoms": [],
-                            "at_home": True,
-                            "contact": "seen",
-                            "abnormal": fever,
-                        }
-                    )
-                    if fever:
-                        alert_rows.append(
-                            {
-                                "public_id": uuid.uuid4(),
-                                "observation_id": oid,
-                                "path": path,
-                                "kind": "fever",
-                                "local_date": day,
-                                "raised_at": observed,
-                                "resolved_at": None if back <= 1 else observed,
-                                "notified_level": 0,
-                            }
-                        )
-                _write(FollowUp, rows)
-        _write(Alert, alert_rows)
+        write_observations(
+            people=people, seat_users=seat_users, worker=worker, worker_path=grids[0].path,
+            now=now, rng=rng,
+        )  # fmt: skip
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # VACUUM sets hint bits and the visibility map, as a live database has them.
@@ -275,6 +173,124 @@ def generate(*, observations: int, now: dt.datetime | None = None, seed: int = 7
         "command": command.username,
         "worker": worker.username,
     }
+
+
+def write_observations(
+    *, people: list[tuple], seat_users: dict, worker, worker_path: str, now: dt.datetime, rng
+) -> None:
+    """Active observations (day 1..14 spread) of `people` ((pk, grid pk, grid path)), their
+    五包一 teams (seat_users: (town code, seat) -> user; `worker` takes the grid cadre's seat
+    in worker_path), about 14 follow-ups each in time order, and fever alerts. COPY on
+    PostgreSQL; the caller holds the transaction."""
+    from django.utils import timezone
+
+    from bastion.monitoring.models import (
+        Alert,
+        FollowUp,
+        Observation,
+        Policy,
+        TeamMember,
+        TeamTemplateRole,
+    )
+
+    today = timezone.localdate(now)
+    policy = Policy.objects.get(category="returnee")
+    seats = {s.code: s.pk for s in TeamTemplateRole.objects.filter(template=policy.team_template)}
+    first = Observation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    obs_rows = []
+    for i, (person_id, grid_id, grid_path) in enumerate(people):
+        starts = today - dt.timedelta(days=i % 14)
+        created = min(now - dt.timedelta(minutes=1), _local(starts, 8))
+        obs_rows.append(
+            {
+                "public_id": uuid.uuid4(),
+                "person_id": person_id,
+                "policy_id": policy.pk,
+                "region_id": grid_id,
+                "path": grid_path,
+                "origin": ORIGINS[i % len(ORIGINS)],
+                "arrived_on": starts,
+                "transport": "train",
+                "transport_number": f"G{i % 9000 + 100}",
+                "starts_on": starts,
+                "observation_days": 14,
+                "extra_days": 0,
+                "status": "active",
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+    _write(Observation, obs_rows)
+    del obs_rows
+    obs = list(
+        Observation.objects.filter(policy=policy, pk__gt=first)
+        .order_by("pk")
+        .values_list("pk", "path", "starts_on")
+    )
+    team_rows = []
+    recorders = {}
+    for oid, path, _starts in obs:
+        town_code = path.split("/")[1]
+        recorders[oid] = seat_users[(town_code, "grid_cadre")].pk
+        for seat in SEATS:
+            user = seat_users[(town_code, seat)]
+            if seat == "grid_cadre" and path == worker_path:
+                user = worker
+            team_rows.append(
+                {
+                    "observation_id": oid,
+                    "seat_id": seats[seat],
+                    "user_id": user.pk,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    _write(TeamMember, team_rows)
+    del team_rows
+    alert_rows = []
+    # The ledger grows in time order, so write it day by day (team round, then self reports).
+    for back in range(13, -1, -1):
+        day = today - dt.timedelta(days=back)
+        for source, hour in (("team", 9), ("self", 19 if back else 7)):
+            rows = []
+            for i, (oid, path, starts) in enumerate(obs):
+                if starts > day or (back == 0 and i % 2):
+                    continue
+                observed = min(_local(day, hour, i % 60), now - dt.timedelta(minutes=1))
+                fever = rng.random() < 0.01
+                rows.append(
+                    {
+                        "observation_id": oid,
+                        "path": path,
+                        "observed_at": observed,
+                        "entered_at": observed,
+                        "local_date": day,
+                        "source": source,
+                        "recorded_by_id": recorders[oid] if source == "team" else None,
+                        "temperature": Decimal("37.8")
+                        if fever
+                        else Decimal(rng.randint(360, 370)) / 10,
+                        "symptoms": [],
+                        "at_home": True,
+                        "contact": "seen",
+                        "abnormal": fever,
+                    }
+                )
+                if fever:
+                    alert_rows.append(
+                        {
+                            "public_id": uuid.uuid4(),
+                            "observation_id": oid,
+                            "path": path,
+                            "kind": "fever",
+                            "local_date": day,
+                            "raised_at": observed,
+                            "resolved_at": None if back <= 1 else observed,
+                            "notified_level": 0,
+                        }
+                    )
+            _write(FollowUp, rows)
+    _write(Alert, alert_rows)
 
 
 def _local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

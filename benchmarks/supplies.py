@@ -38,9 +38,10 @@ ITEMS = [
 # --- Data ------------------------------------------------------------------------------
 
 
-def generate(*, donations: int = 20_000) -> dict:
-    """A county, a warehouse, six items, `donations` received donations (one lot each) and
-    donations/2 allocations, each issued from one lot and confirmed. Bulk inserts."""
+def generate(*, donations: int = 20_000, county=None, town=None) -> dict:
+    """A county (unless given, with one of its towns), a warehouse, six items, `donations`
+    received donations (one lot each) and donations/2 allocations to the town, each issued
+    from one lot and confirmed. Bulk inserts."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -60,10 +61,14 @@ def generate(*, donations: int = 20_000) -> dict:
         import_module("bastion.supplies.migrations.0002_standard_units").seed(apps, None)
     now = timezone.now()
     with transaction.atomic():
-        county = region_create(code="430121000000", name="长沙县", level=Level.COUNTY, parent=None)
-        town = region_create(
-            code="430121001000", name="星沙街道", level=Level.SUBDISTRICT, parent=county
-        )
+        own_county = county is None
+        if own_county:
+            county = region_create(
+                code="430121000000", name="长沙县", level=Level.COUNTY, parent=None
+            )
+            town = region_create(
+                code="430121001000", name="星沙街道", level=Level.SUBDISTRICT, parent=county
+            )
         keepers = []
         for n in range(4):
             user = User.objects.create_user(username=f"bench_keeper{n}", password=None)
@@ -71,10 +76,11 @@ def generate(*, donations: int = 20_000) -> dict:
                 user=user, role=Role.WAREHOUSE_KEEPER, region=county, region_path=county.path
             )
             keepers.append(user)
-        command = User.objects.create_user(username="bench_command", password=None)
-        RoleAssignment.objects.create(
-            user=command, role=Role.COUNTY_COMMAND, region=county, region_path=county.path
-        )
+        if own_county:
+            command = User.objects.create_user(username="bench_command", password=None)
+            RoleAssignment.objects.create(
+                user=command, role=Role.COUNTY_COMMAND, region=county, region_path=county.path
+            )
         warehouse = warehouse_create(
             actor=None, code="bench", name="基准仓库", region=county, keepers=keepers
         )

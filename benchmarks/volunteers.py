@@ -109,67 +109,16 @@ def generate(*, tasks: int, seed: int = 9, now: dt.datetime | None = None) -> di
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from bastion.access.models import RoleAssignment, User
-    from bastion.access.roles import Role
-    from bastion.people.models import Person
-    from bastion.volunteers.models import ResidentVolunteer, Task, TaskKind
-    from benchmarks.monitoring_data import _write
+    from bastion.volunteers.models import Task
 
     rng = random.Random(seed)  # noqa: S311 - synthetic data
     now = now or timezone.now()
     started = time.monotonic()
     with transaction.atomic():
         county, grids = build_county()
-        kinds = {k.code: k.pk for k in TaskKind.objects.filter(code__in=KINDS)}
-        communities = {g.parent_id: g.parent for g in grids}
-        rows = []
-        for _ in range(tasks):
-            grid = rng.choice(grids)
-            start = now + dt.timedelta(hours=rng.randint(2, 14 * 24))
-            slots = rng.randint(1, 5)
-            rows.append(
-                {
-                    "public_id": uuid.uuid4(),
-                    "created_at": now,
-                    "updated_at": now,
-                    "publisher_kind": "community",
-                    "community_id": grid.parent_id,
-                    "org_path": "",
-                    "region_id": grid.pk,
-                    "path": grid.path,
-                    "location_kind": "grid",
-                    "title": f"{communities[grid.parent_id].name}值守",
-                    "kind_id": kinds[rng.choice(KINDS)],
-                    "slots": slots,
-                    "skills": [],
-                    "risk_level": "low",
-                    "starts_at": start,
-                    "ends_at": start + dt.timedelta(hours=4),
-                    "status": "published",
-                    "lat": grid.centroid_lat,
-                    "lng": grid.centroid_lng,
-                    "claimed_count": rng.randint(0, slots),
-                    "waiting_count": 0,
-                    "checkin_secret": secrets.token_urlsafe(24),
-                }
-            )
-        _write(Task, rows)
+        write_tasks(grids=grids, tasks=tasks, now=now, rng=rng)
         home = grids[len(grids) // 2 + GRIDS // 2]
-        people = Person.objects.bulk_create(
-            [Person(name=n, region=home, path=home.path) for n in ("县域志愿者", "社区志愿者")]
-        )
-        users = []
-        for username, person, region in (
-            ("bench_volunteer_county", people[0], county),
-            ("bench_volunteer", people[1], home.parent),
-        ):
-            user = User.objects.create_user(username=username, password=None, full_name=username)
-            RoleAssignment.objects.create(
-                user=user, role=Role.VOLUNTEER, region=region, region_path=region.path
-            )
-            ResidentVolunteer.objects.create(person=person, user=user, home_grid=home,
-                                             community=home.parent, path=home.path)  # fmt: skip
-            users.append(user)
+        volunteer_users(county=county, home=home)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE volunteers_task")
@@ -179,6 +128,74 @@ def generate(*, tasks: int, seed: int = 9, now: dt.datetime | None = None) -> di
         "home": home.code,
         "seconds": round(time.monotonic() - started, 1),
     }
+
+
+def write_tasks(*, grids: list, tasks: int, now: dt.datetime, rng) -> None:
+    """`tasks` published tasks at the grids' centroids over the next two weeks (COPY on
+    PostgreSQL; the caller holds the transaction)."""
+    from bastion.volunteers.models import Task, TaskKind
+    from benchmarks.monitoring_data import _write
+
+    kinds = {k.code: k.pk for k in TaskKind.objects.filter(code__in=KINDS)}
+    communities = {g.parent_id: g.parent for g in grids}
+    rows = []
+    for _ in range(tasks):
+        grid = rng.choice(grids)
+        start = now + dt.timedelta(hours=rng.randint(2, 14 * 24))
+        slots = rng.randint(1, 5)
+        rows.append(
+            {
+                "public_id": uuid.uuid4(),
+                "created_at": now,
+                "updated_at": now,
+                "publisher_kind": "community",
+                "community_id": grid.parent_id,
+                "org_path": "",
+                "region_id": grid.pk,
+                "path": grid.path,
+                "location_kind": "grid",
+                "title": f"{communities[grid.parent_id].name}值守",
+                "kind_id": kinds[rng.choice(KINDS)],
+                "slots": slots,
+                "skills": [],
+                "risk_level": "low",
+                "starts_at": start,
+                "ends_at": start + dt.timedelta(hours=4),
+                "status": "published",
+                "lat": grid.centroid_lat,
+                "lng": grid.centroid_lng,
+                "claimed_count": rng.randint(0, slots),
+                "waiting_count": 0,
+                "checkin_secret": secrets.token_urlsafe(24),
+            }
+        )
+    _write(Task, rows)
+
+
+def volunteer_users(*, county, home) -> list:
+    """Two volunteers living in `home` (a grid): bench_volunteer_county (county-wide) and
+    bench_volunteer (her community)."""
+    from bastion.access.models import RoleAssignment, User
+    from bastion.access.roles import Role
+    from bastion.people.models import Person
+    from bastion.volunteers.models import ResidentVolunteer
+
+    people = Person.objects.bulk_create(
+        [Person(name=n, region=home, path=home.path) for n in ("县域志愿者", "社区志愿者")]
+    )
+    users = []
+    for username, person, region in (
+        ("bench_volunteer_county", people[0], county),
+        ("bench_volunteer", people[1], home.parent),
+    ):
+        user = User.objects.create_user(username=username, password=None, full_name=username)
+        RoleAssignment.objects.create(
+            user=user, role=Role.VOLUNTEER, region=region, region_path=region.path
+        )
+        ResidentVolunteer.objects.create(person=person, user=user, home_grid=home,
+                                         community=home.parent, path=home.path)  # fmt: skip
+        users.append(user)
+    return users
 
 
 # --- Measurements ----------------------------------------------------------------------------

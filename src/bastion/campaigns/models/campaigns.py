@@ -265,6 +265,16 @@ class CoverageCount(models.Model):
                 fields=["campaign", "round", "path", "outcome"], name="coverage_count_unique"
             )
         ]
+        # A region's counters are found by path prefix (LIKE 'a/b/%'): the unique
+        # constraint's btree cannot serve LIKE outside the C collation (county scale:
+        # a seq scan of every grid's counters for one grid's figures; BENCHMARKS.md).
+        indexes = [
+            models.Index(
+                fields=["campaign", "round", "path"],
+                name="coverage_count_path",
+                opclasses=["", "", "varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.path} r{self.round} {self.outcome}: {self.n}"
