@@ -79,10 +79,12 @@ class Where:
         return ""
 
     def scope(self, user) -> Scope:
+        """The scope of one evaluation; its memo lets indicators share work (one request)."""
         return Scope(
             user=user,
             region_path=self.region.path if self.region else None,
             org_path=self.organization.path if self.organization else None,
+            memo={},
         )
 
     def query(self) -> dict[str, str]:
