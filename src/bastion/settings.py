@@ -231,6 +231,20 @@ BASTION_INDICATOR_MODULES = [
     "bastion.command.indicators",
 ]
 
+# Dashboards and the daily briefing (issue 12). The morning job writes a draft briefing
+# of the day before for each region listed (division codes; empty = every county) at
+# BASTION_BRIEFING_HOUR local time. Live dashboard figures are computed at most once per
+# BASTION_DASHBOARD_LIVE_SECONDS; a closed past day's figures are kept for
+# BASTION_DASHBOARD_PAST_TTL seconds (decision 0070). BASTION_RESPONSE_START (YYYY-MM-DD)
+# is the first day of the trend charts (default: the last 14 days).
+BASTION_BRIEFING_HOUR = envint("BASTION_BRIEFING_HOUR", 7)
+BASTION_BRIEFING_REGIONS = [
+    c.strip() for c in os.environ.get("BASTION_BRIEFING_REGIONS", "").split(",") if c.strip()
+]
+BASTION_DASHBOARD_LIVE_SECONDS = envint("BASTION_DASHBOARD_LIVE_SECONDS", 30)
+BASTION_DASHBOARD_PAST_TTL = envint("BASTION_DASHBOARD_PAST_TTL", 3600)
+BASTION_RESPONSE_START = os.environ.get("BASTION_RESPONSE_START", "") or None
+
 # Uploaded import files hold ID numbers in clear: deleted when the import is done, and
 # at most this long after their last use otherwise (`bastion purge`, hourly job).
 BASTION_IMPORT_RETENTION_HOURS = envint("BASTION_IMPORT_RETENTION_HOURS", 24)

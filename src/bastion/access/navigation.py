@@ -26,6 +26,8 @@ _ITEMS = [
     (_("人员"), "people:list", Perm.PERSON_VIEW),
     (_("导入"), "people:import", Perm.PERSON_IMPORT),
     (_("指标"), "reports:index", Perm.INDICATOR_VIEW),
+    (_("态势"), "reports:dashboard", Perm.INDICATOR_VIEW),
+    (_("工作简报"), "reports:briefing_list", Perm.INDICATOR_VIEW),
     (_("用户"), "access:manage_users", Perm.USER_MANAGE),
     (_("防控策略"), "monitoring:config", Perm.POLICY_MANAGE),
     (_("五包一岗位"), "monitoring:seats", Perm.ASSIGNMENT_MANAGE),

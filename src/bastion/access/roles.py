@@ -69,6 +69,9 @@ class Perm:
     INCIDENT_HANDLE = "command.handle"  # register, dispatch, handle, verify, close
     DAILY_FORM = "command.daily"  # file a unit's daily form
 
+    # Dashboards and the daily briefing
+    BRIEFING_WRITE = "reports.briefing"  # draft, edit and publish daily briefings (工作简报)
+
 
 _FIELD = {Perm.REGION_VIEW, Perm.PERSON_VIEW, Perm.PERSON_CHANGE, Perm.INDICATOR_VIEW}
 _OFFICER = _FIELD | {
@@ -116,6 +119,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DONATION_MANAGE,
             Perm.ALLOCATION_APPROVE,
             Perm.DIRECTIVE_ISSUE,
+            Perm.BRIEFING_WRITE,
         }
     ),
     Role.ORG_DEPARTMENT: frozenset(
@@ -154,7 +158,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.TOWN_OFFICER: frozenset(
         _OFFICER
         | _UNIT
-        | {Perm.REGION_CHANGE, Perm.EXPORT_PII, Perm.CONTACT_TRACE, Perm.DIRECTIVE_ISSUE}
+        | {
+            Perm.REGION_CHANGE,
+            Perm.EXPORT_PII,
+            Perm.CONTACT_TRACE,
+            Perm.DIRECTIVE_ISSUE,
+            Perm.BRIEFING_WRITE,
+        }
     ),
     Role.COMMUNITY_OFFICER: frozenset(_OFFICER | _UNIT | {Perm.REGISTRATION_CONFIRM}),
     Role.GRID_WORKER: frozenset(

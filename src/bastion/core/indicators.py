@@ -26,6 +26,10 @@ class Scope:
     user: Any
     region_path: str | None = None
     org_path: str | None = None
+    # A dict the caller passes when it evaluates many indicators of one scope and moment
+    # at once (the dashboard): indicators that share an expensive computation may keep it
+    # here for the duration of that evaluation. Never kept between requests.
+    memo: dict | None = field(default=None, compare=False, hash=False)
 
 
 RecordsFn = Callable[[Scope, dt.datetime], QuerySet]

@@ -24,16 +24,24 @@ def _records(key: str):
 
 def _count(key: str):
     def count(scope: Scope, as_of: dt.datetime) -> int:
-        return monitor_counts(user=scope.user, region_path=scope.region_path, now=as_of)["totals"][
-            key
-        ]
+        return _counts(scope, as_of)["totals"][key]
 
     return count
 
 
+def _counts(scope: Scope, as_of: dt.datetime) -> dict:
+    """monitor_counts once per scope, moment and evaluation (Scope.memo, when given)."""
+    if scope.memo is None:
+        return monitor_counts(user=scope.user, region_path=scope.region_path, now=as_of)
+    key = ("monitoring.monitor_counts", scope.region_path, as_of)
+    if key not in scope.memo:
+        scope.memo[key] = monitor_counts(user=scope.user, region_path=scope.region_path, now=as_of)
+    return scope.memo[key]
+
+
 def under_observation_by_category(scope: Scope, as_of: dt.datetime) -> list[tuple[str, str, int]]:
     """(policy category, its name, people under observation) for every policy."""
-    counts = monitor_counts(user=scope.user, region_path=scope.region_path, now=as_of)
+    counts = _counts(scope, as_of)
     return [(p.category, p.display_name, c["under"]) for p, c in counts["by_category"]]
 
 

@@ -50,6 +50,8 @@ def _scoped(model, scope: Scope, *, org_field: str = "org_path", region_field: s
     )
     if scope.region_path:
         qs = qs.filter(**{f"{region_field}__startswith": scope.region_path})
+    if scope.org_path:
+        qs = qs.filter(**{f"{org_field}__startswith": scope.org_path})
     return qs
 
 

@@ -9,13 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from bastion.access.roles import Perm
-from bastion.access.scoping import has_perm, restrict_regions
+from bastion.access.scoping import (
+    _prefix_q,
+    has_perm,
+    region_paths,
+    restrict_by_path,
+    restrict_regions,
+)
 from bastion.core.indicators import Indicator, Scope
 from bastion.core.masking import mask_name
 from bastion.geo.models import Region
@@ -213,3 +219,36 @@ def _record_link(record_view: str, obj, public_id: str) -> str:
         except NoReverseMatch:
             continue
     return ""
+
+
+# --- Daily briefings -----------------------------------------------------------------------
+
+
+def briefing_list(*, user):
+    """Briefings the user may read: published ones in their figures' scope, and drafts of
+    regions where they may write briefings."""
+    from bastion.reports.models import Briefing, BriefingStatus
+
+    if not has_perm(user, Perm.INDICATOR_VIEW):
+        return Briefing.objects.none()
+    qs = restrict_by_path(Briefing.objects.all(), user, Perm.INDICATOR_VIEW)
+    writers = region_paths(user, Perm.BRIEFING_WRITE)
+    if writers is not None:
+        qs = qs.filter(Q(status=BriefingStatus.PUBLISHED) | _prefix_q("path", writers))
+    return qs.select_related("region")
+
+
+def briefing_get(*, user, public_id):
+    from django.core.exceptions import ValidationError
+
+    from bastion.reports.models import Briefing
+
+    try:
+        return briefing_list(user=user).get(public_id=public_id)
+    except (Briefing.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def briefing_regions(*, user):
+    """Regions the user may write briefings for (whole subtrees), counties and towns first."""
+    return restrict_by_path(Region.objects.all(), user, Perm.BRIEFING_WRITE).exclude(level="grid")
