@@ -122,6 +122,7 @@ class World:
     org_in: str
     org_out: str
     clients: dict = field(default_factory=dict)  # (role, "in"/"out") -> Client
+    plaintext: frozenset = frozenset()  # every person's ID and phone number in clear
 
 
 def build_world(users_only_roles=None) -> World:
@@ -156,7 +157,43 @@ def build_world(users_only_roles=None) -> World:
             )
             world.clients[(role, side)] = api_login_client(Client(), user)
     world.clients[(ANONYMOUS, "in")] = Client()
+    world.plaintext = plaintext_numbers()
     return world
+
+
+def plaintext_numbers() -> frozenset[str]:
+    from bastion.people.identity import reveal_id_number, reveal_phone
+    from bastion.people.models import Person
+
+    found = set()
+    for person in Person.objects.all():
+        found.add(reveal_id_number(person))
+        if person.phone_index:
+            found.add(reveal_phone(person))
+    return frozenset(found)
+
+
+NUMBER = re.compile(rb"(?<![0-9])(?:[0-9]{17}[0-9Xx]|1[3-9][0-9]{9})(?![0-9])")
+
+
+def response_bytes(response) -> bytes:
+    """The body as sent, with the XML inside an .xlsx / .docx unpacked."""
+    import io
+    import zipfile
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return b"\n".join(archive.read(n) for n in archive.namelist() if n.endswith(".xml"))
+    return body
+
+
+def plaintext_in(response, plaintext: frozenset[str]) -> list[str]:
+    """ID and phone numbers of people that a response shows in clear."""
+    if not plaintext:
+        return []
+    found = {m.decode() for m in NUMBER.findall(response_bytes(response))}
+    return sorted(n for n in found if n in plaintext or n.upper() in plaintext)
 
 
 # --- objects behind the path parameters ----------------------------------------------
@@ -228,7 +265,7 @@ def url_for(route: Route, values: list[str]) -> str:
     return url
 
 
-def call(client, route: Route, url: str) -> tuple[int, str]:
+def call(client, route: Route, url: str, plaintext=frozenset()) -> tuple[int, str]:
     """One request, rolled back afterwards so that no call changes what the next sees
     (the client's cookies too: a logout must not sign the persona out for the rest)."""
     cookies = copy.deepcopy(client.cookies)
@@ -246,8 +283,11 @@ def call(client, route: Route, url: str) -> tuple[int, str]:
             if response.status_code == 405:
                 response = client.post(url, {})
                 method_used = "POST"
+        leaked = plaintext_in(response, plaintext)
         transaction.set_rollback(True)
     client.cookies = cookies
+    if leaked:
+        method_used += f" SHOWS {len(leaked)} ID/PHONE NUMBERS IN CLEAR"
     location = response.get("Location", "") if response.status_code in (301, 302) else ""
     return response.status_code, f"{method_used} {location}".strip()
 

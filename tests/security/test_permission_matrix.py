@@ -1,6 +1,9 @@
 """The permission matrix (issue 13): every page and API operation, for every role and
 for anonymous callers, on an object inside and outside the role's scope.
 
+Masking rides along: no answer to any role (pages, API, .xlsx/.docx exports, error
+pages) shows a person's ID or phone number in clear; only the audited reveal does.
+
 Inside (a user of the role over the whole county): the role may use the route exactly
 when the table (tests/security/access_matrix.py) says so; the others get 403 or 404.
 Outside (a user of the role over town 2 only, the object in town 1): 404, or the very
@@ -97,7 +100,9 @@ def check_route(route, entry: Entry, role: str, world) -> list[str]:
     if route.params and value is None:
         return [f"{route.key}: no object for {entry.obj}"]
     url = url_for(route, [value, *rest_values(route)]) if route.params else route.template
-    status, how = call(world.clients[(role, "in")], route, url)
+    status, how = call(world.clients[(role, "in")], route, url, world.plaintext)
+    if "IN CLEAR" in how:
+        problems.append(f"{route.key} {url}: {how}")
     got = verdict(status, how)
     if entry.allow == "session":  # logout, second factor: the answer follows the session
         want = {"allowed", "denied", "login"}
