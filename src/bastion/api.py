@@ -18,7 +18,43 @@ from bastion.reports.api import router as reports_router
 from bastion.supplies.api import router as supplies_router
 from bastion.volunteers.api import router as volunteers_router
 
-api = NinjaAPI(
+# Error answers every operation may give (core.apierrors shapes them all alike); declared
+# in the schema so that clients, and schemathesis, know them.
+ERROR_RESPONSES = {
+    "400": "Bad request",
+    "401": "Not signed in, or the token is not valid",
+    "403": "Signed in, but without the permission (or a password change is due)",
+    "404": "No such object, or not in the caller's scope",
+    "409": "Conflict: the state changed, or an idempotency key was reused with another body",
+    "413": "Request body too large",
+    "422": "Invalid input; fields name the problems",
+    "429": "Too many requests",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "array"}},
+    },
+    "required": ["code", "message"],
+}
+
+
+class BastionAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": ref})
+        return schema
+
+
+api = BastionAPI(
     title="Bastion API",
     version="1",
     description="Community epidemic prevention. Every read is scoped to the caller.",

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bastion.core.security.SecurityHeadersMiddleware",  # CSP: the app's own assets only
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bastion.core.limits.RequestSizeMiddleware",  # 413 before anything reads the body
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -155,7 +155,7 @@ class FindingOut(Schema):
     observation_register_url: str
 
 
-class HouseholdRef(Schema):
+class VisitHouseholdRef(Schema):
     public_id: UUID
     label: str
     grid_code: str
@@ -164,7 +164,7 @@ class HouseholdRef(Schema):
 class VisitOut(Schema):
     public_id: UUID
     campaign: UUID
-    household: HouseholdRef
+    household: VisitHouseholdRef
     round: int
     outcome: str
     people_present: int

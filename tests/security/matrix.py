@@ -1,0 +1,399 @@
+"""The permission matrix machinery: every page and API operation, every role, inside and
+outside its scope (issue 13; the table is tests/security/access_matrix.py).
+
+Routes come from the URL conf (a get_resolver walk) and from the OpenAPI schema, so a
+route nobody classified cannot slip past: the test fails and prints the entry to add.
+
+Fixture: the demo county with two towns. Town 1 (星沙街道) holds the objects the matrix
+asks for; every role gets two users: one over the whole county (and the whole party
+tree), one over town 2 only (and town 2's party committee). An object in town 1 is
+inside the first user's scope and outside the second's.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+MISSING = "00000000-0000-4000-8000-00000000abcd"
+ANONYMOUS = "anonymous"
+# Statuses that mean "not for you": the request reached nothing of the object.
+DENIED = {401, 403, 404}
+SKIPPED_PREFIXES = ("admin/", "api/v1/", "i18n/", "static/")
+
+# URL segment of the API -> the app owning the records behind it.
+API_APPS = {
+    "regions": "geo",
+    "people": "people",
+    "indicators": "reports",
+    "monitoring": "monitoring",
+    "party": "party",
+    "campaigns": "campaigns",
+    "volunteers": "volunteers",
+    "supplies": "supplies",
+    "command": "command",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # web: the url name ("party:member_detail"); api: the operation id
+    method: str  # "GET" for pages (POST-only pages are found when GET answers 405)
+    template: str  # "/party/members/{public_id}/"
+    params: tuple[str, ...]
+    app: str
+    api: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.template}"
+
+
+def _web_template(pattern: str) -> tuple[str, tuple[str, ...]]:
+    params = tuple(re.findall(r"<(?:\w+:)?(\w+)>", pattern))
+    template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", pattern)
+    return "/" + template.lstrip("^").rstrip("$"), params
+
+
+def web_routes() -> list[Route]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[Route] = []
+
+    def walk(patterns, prefix: str, namespace: str | None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace if p.namespace else namespace
+                if namespace and p.namespace:
+                    ns = f"{namespace}:{p.namespace}"
+                walk(p.url_patterns, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern):
+                pattern = prefix + str(p.pattern)
+                if pattern.startswith(SKIPPED_PREFIXES):
+                    continue
+                name = f"{namespace}:{p.name}" if namespace else str(p.name)
+                template, params = _web_template(pattern)
+                module = getattr(p.callback, "__module__", "")
+                app = module.split(".")[1] if module.startswith("bastion.") else "geo"
+                found.append(Route(name, "GET", template, params, app, api=False))
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+def api_routes() -> list[Route]:
+    from bastion.api import api
+
+    schema = api.get_openapi_schema()
+    found = []
+    for path, operations in schema["paths"].items():
+        segment = path.removeprefix("/api/v1/").split("/")[0]
+        for method, operation in operations.items():
+            params = tuple(re.findall(r"{(\w+)}", path))
+            found.append(
+                Route(
+                    operation["operationId"],
+                    method.upper(),
+                    path,
+                    params,
+                    API_APPS.get(segment, "access"),
+                    api=True,
+                )
+            )
+    return found
+
+
+def all_routes() -> list[Route]:
+    return web_routes() + api_routes()
+
+
+# --- the fixture: demo county, one user per role inside and outside -------------------
+
+
+@dataclass
+class World:
+    county: object
+    town_in: object  # town 1: the objects
+    town_out: object  # town 2: the outside users
+    org_in: str
+    org_out: str
+    clients: dict = field(default_factory=dict)  # (role, "in"/"out") -> Client
+    plaintext: frozenset = frozenset()  # every person's ID and phone number in clear
+
+
+def build_world(users_only_roles=None) -> World:
+    from django.test import Client
+
+    from bastion.access.models import RoleAssignment, User
+    from bastion.access.roles import Role
+    from bastion.demo.generator import DemoSize, build_demo
+    from bastion.geo.models import Region
+    from bastion.party.models import Organization
+    from tests.mixins import api_login_client
+
+    build_demo(seed=2020, size=DemoSize(1, 2, 2, 2))
+    county = Region.objects.get(code="430121000000")
+    towns = list(Region.objects.filter(parent=county).order_by("code"))
+    town_in, town_out = towns[0], towns[1]
+    root = Organization.objects.filter(parent=None).order_by("code").first()
+
+    def org_of(town):
+        org = Organization.objects.filter(region=town).order_by("path").first()
+        return org.path if org else f"/none-{town.code}/"
+
+    world = World(county, town_in, town_out, org_in=org_of(town_in), org_out=org_of(town_out))
+    scopes = {"in": (county, root.path), "out": (town_out, world.org_out)}
+    for role in Role.values:
+        for side, (region, org_path) in scopes.items():
+            user = User.objects.create_user(
+                username=f"mx_{role}_{side}", password=uuid.uuid4().hex, full_name=role
+            )
+            RoleAssignment.objects.create(
+                user=user, role=role, region=region, region_path=region.path, org_path=org_path
+            )
+            world.clients[(role, side)] = api_login_client(Client(), user)
+    world.clients[(ANONYMOUS, "in")] = Client()
+    world.plaintext = plaintext_numbers()
+    return world
+
+
+def plaintext_numbers() -> frozenset[str]:
+    from bastion.people.identity import reveal_id_number, reveal_phone
+    from bastion.people.models import Person
+
+    found = set()
+    for person in Person.objects.all():
+        found.add(reveal_id_number(person))
+        if person.phone_index:
+            found.add(reveal_phone(person))
+    return frozenset(found)
+
+
+NUMBER = re.compile(rb"(?<![0-9])(?:[0-9]{17}[0-9Xx]|1[3-9][0-9]{9})(?![0-9])")
+
+
+def response_bytes(response) -> bytes:
+    """The body as sent, with the XML inside an .xlsx / .docx unpacked."""
+    import io
+    import zipfile
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return b"\n".join(archive.read(n) for n in archive.namelist() if n.endswith(".xml"))
+    return body
+
+
+def plaintext_in(response, plaintext: frozenset[str]) -> list[str]:
+    """ID and phone numbers of people that a response shows in clear."""
+    if not plaintext:
+        return []
+    found = {m.decode() for m in NUMBER.findall(response_bytes(response))}
+    return sorted(n for n in found if n in plaintext or n.upper() in plaintext)
+
+
+# --- objects behind the path parameters ----------------------------------------------
+
+
+def _scoped_filter(model, world: World):
+    """Objects of `model` strictly inside town 1 (None when the model carries no scope)."""
+    names = {f.name for f in model._meta.fields}
+    for name in ("path", "region_path"):
+        if name in names:
+            return model.objects.filter(**{f"{name}__startswith": world.town_in.path}).exclude(
+                **{name: world.county.path}
+            )
+    if "org_path" in names:
+        return model.objects.filter(org_path__startswith=world.org_in)
+    return None
+
+
+def inside_object(label: str, world: World):
+    """An object of the model `label` in town 1, or any object if it carries no scope."""
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    scoped = _scoped_filter(model, world)
+    qs = scoped if scoped is not None else model.objects.all()
+    return qs.order_by("pk").first(), scoped is not None
+
+
+def object_value(spec: str, world: World) -> tuple[str | None, bool]:
+    """The value for a path parameter described by `spec`, and whether it is scoped.
+
+    spec: "app.Model" (its public_id), "app.Model:field" (that field), "missing"
+    (a well-formed id of nothing), or "=literal".
+    """
+    if spec == "missing":
+        return MISSING, False
+    if spec.startswith("="):
+        return spec[1:], False
+    label, _, attr = spec.partition(":")
+    obj, scoped = inside_object(label, world)
+    if obj is None:
+        return None, False
+    return str(getattr(obj, attr or "public_id")), scoped
+
+
+def candidate_specs(route: Route, world: World) -> list[str]:
+    """Models a path parameter may name, tried in turn by the table builder."""
+    from django.apps import apps
+
+    first = route.params[0]
+    if first in ("code",):
+        return ["geo.Region:code"]
+    if first in ("token", "key", "step", "ref"):
+        return ["=x"]
+    specs = []
+    for model in apps.get_app_config(route.app).get_models():
+        if any(f.name == "public_id" for f in model._meta.fields):
+            specs.append(model._meta.label)
+    for extra in ("geo.Region", "people.Person", "core.StoredFile", "geo.Household"):
+        if extra not in specs:
+            specs.append(extra)
+    return specs
+
+
+def url_for(route: Route, values: list[str]) -> str:
+    url = route.template
+    for name, value in zip(route.params, values, strict=True):
+        url = url.replace("{" + name + "}", value, 1)
+    return url
+
+
+def call(client, route: Route, url: str, plaintext=frozenset()) -> tuple[int, str]:
+    """One request, rolled back afterwards so that no call changes what the next sees
+    (the client's cookies too: a logout must not sign the persona out for the rest)."""
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        if route.api:
+            method = getattr(client, route.method.lower())
+            if route.method in ("POST", "PUT", "PATCH"):
+                response = method(url, "{}", content_type="application/json")
+            else:
+                response = method(url)
+            method_used = route.method
+        else:
+            response = client.get(url)
+            method_used = "GET"
+            if response.status_code == 405:
+                response = client.post(url, {})
+                method_used = "POST"
+        leaked = plaintext_in(response, plaintext)
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    if leaked:
+        method_used += f" SHOWS {len(leaked)} ID/PHONE NUMBERS IN CLEAR"
+    location = response.get("Location", "") if response.status_code in (301, 302) else ""
+    return response.status_code, f"{method_used} {location}".strip()
+
+
+def verdict(status: int, how: str) -> str:
+    """allowed / denied / login / error, from one response."""
+    if status >= 500:
+        return "error"
+    if status == 401 or "/login/" in how or "/otp/" in how:
+        return "login"
+    if status in DENIED:
+        return "denied"
+    return "allowed"
+
+
+# --- the table's entries and what they expect --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One route's row: the object behind its first path parameter and who may use it.
+
+    obj: see object_value() (None for routes without parameters).
+    allow: "public" (no login needed), "login" (every signed-in role), a permission code
+    from access.roles.Perm (exactly the roles holding it), a tuple of roles, or "nobody".
+    outside: "404" (the default: outside scope it is as if the object did not exist) or
+    a reason why the object is visible beyond its scope.
+    """
+
+    obj: str | None
+    allow: str | tuple[str, ...]
+    outside: str = "404"
+
+
+def roles_with(perm: str) -> frozenset[str]:
+    from bastion.access.roles import ROLE_PERMISSIONS
+
+    return frozenset(str(r) for r, perms in ROLE_PERMISSIONS.items() if perm in perms)
+
+
+def all_perms() -> list[str]:
+    from bastion.access.roles import Perm
+
+    return [v for k, v in vars(Perm).items() if k.isupper()]
+
+
+def allowed_roles(allow) -> frozenset[str]:
+    from bastion.access.roles import Role
+
+    everyone = frozenset(Role.values)
+    if allow in ("public", "login"):
+        return everyone
+    if allow == "nobody":
+        return frozenset()
+    if isinstance(allow, tuple):
+        return frozenset(allow)
+    return roles_with(allow)
+
+
+def describe(allowed: set[str], anonymous_verdict: str) -> str | tuple[str, ...]:
+    """The shortest `allow` that names an observed set of roles."""
+    from bastion.access.roles import Role
+
+    if anonymous_verdict != "login":
+        return "public"
+    if allowed == set(Role.values):
+        return "login"
+    if not allowed:
+        return "nobody"
+    for perm in all_perms():
+        if roles_with(perm) == allowed:
+            return perm
+    return tuple(sorted(allowed))
+
+
+def rest_values(route: Route) -> list[str]:
+    """Values for the parameters after the first: ids of nothing, or a dummy word."""
+    return [MISSING if name.endswith("_id") else "x" for name in route.params[1:]]
+
+
+def probe_spec(route: Route, world: World, known: dict[str, str | None]) -> str | None:
+    """Which model the first path parameter names (the table builder's guess).
+
+    A write operation of the API inherits from the read operation it extends
+    (the body is validated before any lookup, so probing it tells nothing).
+    """
+    if not route.params:
+        return None
+    for other in sorted(known, key=len, reverse=True):
+        parent_template, _, parent_param = other.partition("|")
+        if (
+            known[other]
+            and parent_param == route.params[0]
+            and route.template.startswith(parent_template.rstrip("/"))
+        ):
+            return known[other]
+    if route.api and route.method != "GET":
+        return "missing"
+    probes = [c for (role, side), c in world.clients.items() if side == "in" and role != ANONYMOUS]
+    for spec in candidate_specs(route, world):
+        value, _scoped = object_value(spec, world)
+        if value is None:
+            continue
+        url = url_for(route, [value, *rest_values(route)])
+        for client in probes:
+            status, how = call(client, route, url)
+            if status not in (404, 403, 405, 422) and "/login/" not in how:
+                return spec
+    return "missing"
