@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "bastion.core.idempotency.IdempotencyMiddleware",
+    "bastion.core.dbrouter.ReplicaPinMiddleware",
 ]
 
 ROOT_URLCONF = "bastion.urls"
@@ -130,6 +131,17 @@ else:
             },
         }
     }
+# A PostgreSQL streaming replica for dashboards and reports (core.dbrouter, decision
+# 0083): reads inside @reads_from_replica views go there unless the user wrote in the
+# last BASTION_REPLICA_PIN_SECONDS; every write goes to the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_URL and DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["bastion.core.dbrouter.ReplicaRouter"]
+BASTION_REPLICA_PIN_SECONDS = envint("BASTION_REPLICA_PIN_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth and security --------------------------------------------------------

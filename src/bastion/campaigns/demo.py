@@ -203,12 +203,14 @@ def _elderly(*, actor, rng, county, now) -> None:
     households = Household.objects.filter(path__startswith=town.path, members__tags=tag).distinct()
     for household in households.order_by("path", "id")[:12]:
         if rng.random() < 0.7:
+            outcome = Outcome.VISITED if rng.random() < 0.85 else Outcome.NOBODY_HOME
             visit_record(
                 actor=actor,
                 campaign=campaign,
                 household=household,
-                outcome=Outcome.VISITED if rng.random() < 0.85 else Outcome.NOBODY_HOME,
-                people_present=1,
+                outcome=outcome,
+                # nobody home means nobody present (the service refuses anything else)
+                people_present=1 if outcome == Outcome.VISITED else 0,
                 visited_at=_at(now, rng, 1),
                 now=now,
             )
