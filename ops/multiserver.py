@@ -18,6 +18,7 @@ streaming replica), one Redis. Proves, over HTTP on loopback:
 from __future__ import annotations
 
 import argparse
+import email
 import json
 import re
 import socketserver
@@ -27,6 +28,7 @@ import tempfile
 import threading
 import time
 import uuid
+from email.header import decode_header, make_header
 from pathlib import Path
 
 from ops import replica as pgreplica
@@ -47,7 +49,8 @@ class _Smtp(socketserver.StreamRequestHandler):
             if in_data:
                 if line == ".":
                     in_data = False
-                    subject = next((x[9:] for x in lines if x.startswith("Subject: ")), "")
+                    message = email.message_from_string("\n".join(lines))
+                    subject = str(make_header(decode_header(message["Subject"] or "")))
                     self.server.subjects.append(subject)
                     lines = []
                     self.wfile.write(b"250 ok\r\n")

@@ -54,7 +54,8 @@ def start(port: int = PORT) -> Path:
     # Debian keeps the configuration outside the data directory: give the copy its own.
     (data / "postgresql.conf").write_text(
         f"port = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{data}'\n"
-        "hot_standby = on\nmax_connections = 60\nshared_buffers = 64MB\n"
+        # max_connections etc. must be at least the primary's (a hot standby refuses less)
+        "hot_standby = on\nmax_connections = 100\nshared_buffers = 64MB\n"
         "hot_standby_feedback = on\n"
     )
     (data / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
