@@ -107,14 +107,14 @@ class ReplicaRouter:
     """Reads inside @reads_from_replica go to the replica; all else to the primary."""
 
     def db_for_read(self, model, **hints):
+        # A read inside a write transaction stays on the primary, seeing that transaction.
         if _replica_reads.get() and replica_configured():
-            if connections[DEFAULT].in_atomic_block:
-                return DEFAULT  # a read inside a write transaction sees that transaction
-            return REPLICA
-        return DEFAULT
+            if not connections[DEFAULT].in_atomic_block:
+                return REPLICA
+        return None  # Django's default: the primary (or the instance's own database)
 
     def db_for_write(self, model, **hints):
-        return DEFAULT
+        return None  # the primary
 
     def allow_relation(self, obj1, obj2, **hints):
         return True  # one database, two copies of it
