@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "bastion.core.idempotency.IdempotencyMiddleware",
+    "bastion.core.dbrouter.ReplicaPinMiddleware",
 ]
 
 ROOT_URLCONF = "bastion.urls"
@@ -111,7 +112,11 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection kept from before a database restart is replaced, not
+    # used and failed (core.unavailable answers 503 while the database is away).
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     if PRODUCTION:
         raise ImproperlyConfigured("DATABASE_URL must be set in production")
@@ -127,6 +132,17 @@ else:
             },
         }
     }
+# A PostgreSQL streaming replica for dashboards and reports (core.dbrouter, decision
+# 0083): reads inside @reads_from_replica views go there unless the user wrote in the
+# last BASTION_REPLICA_PIN_SECONDS; every write goes to the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_URL and DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["bastion.core.dbrouter.ReplicaRouter"]
+BASTION_REPLICA_PIN_SECONDS = envint("BASTION_REPLICA_PIN_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth and security --------------------------------------------------------

@@ -7,6 +7,9 @@ from django.urls import include, path
 
 from bastion.api import api
 
+# The database out of reach answers 503 with Retry-After (core.unavailable), not 500.
+handler500 = "bastion.core.unavailable.server_error"
+
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

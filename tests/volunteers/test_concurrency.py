@@ -9,18 +9,8 @@ skip: its in-memory test database is one shared connection, writers serialize an
 
 from __future__ import annotations
 
-import http.client
-import json
-import threading
-import time
-from contextlib import contextmanager
-from urllib.parse import urlparse
-
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from bastion.access.models import RoleAssignment, User
@@ -28,57 +18,18 @@ from bastion.access.roles import Role
 from bastion.people.models import Person
 from bastion.volunteers.models import Claim, ClaimStatus, ResidentVolunteer, Task
 from bastion.volunteers.services.claims import claim_create
+from tests.live import bounded, fire, post, session_for
 from tests.volunteers.conftest import tomorrow_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CLAIMANTS = 200
-SERVER_WORKERS = 24
-CSRF = "c" * 32
 
 
 @pytest.fixture(autouse=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("real concurrency needs PostgreSQL (SQLite's test database is one connection)")
-
-
-@contextmanager
-def bounded(live_server, workers: int = SERVER_WORKERS):
-    """Let the live server handle at most `workers` requests at once; report the peak."""
-    httpd = live_server.thread.httpd
-    slots = threading.BoundedSemaphore(workers)
-    state = {"now": 0, "peak": 0}
-    lock = threading.Lock()
-    original = httpd.process_request_thread
-
-    def process_request_thread(request, client_address):
-        with slots:
-            with lock:
-                state["now"] += 1
-                state["peak"] = max(state["peak"], state["now"])
-            try:
-                original(request, client_address)
-            finally:
-                with lock:
-                    state["now"] -= 1
-
-    httpd.process_request_thread = process_request_thread
-    httpd.socket.listen(1024)
-    try:
-        yield state
-    finally:
-        del httpd.process_request_thread
-
-
-def _session_for(user: User) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session["bastion_last_seen"] = int(time.time())
-    session.create()
-    return session.session_key
 
 
 def _residents(county, n: int) -> list[User]:
@@ -116,57 +67,20 @@ def _residents(county, n: int) -> list[User]:
     return users
 
 
-def _post(base: str, path: str, session_key: str, body: dict) -> tuple[int, dict]:
-    url = urlparse(base)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
-    try:
-        conn.request(
-            "POST",
-            path,
-            body=json.dumps(body),
-            headers={
-                "Content-Type": "application/json",
-                "Cookie": f"sessionid={session_key}; csrftoken={CSRF}",
-                "X-CSRFToken": CSRF,
-            },
-        )
-        response = conn.getresponse()
-        return response.status, json.loads(response.read() or b"{}")
-    finally:
-        conn.close()
-
-
-def _fire(base: str, jobs: list[tuple[str, str, dict]]) -> list[tuple[int, dict]]:
-    """POST every (path, session, body) from its own thread, all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(i: int, path: str, session_key: str, body: dict):
-        barrier.wait()
-        try:
-            results[i] = _post(base, path, session_key, body)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            results[i] = (0, {"error": repr(exc)})
-
-    threads = [threading.Thread(target=run, args=(i, *job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_two_hundred_people_claiming_the_last_slot_get_one_claim(live_server, vol, county):
     task = vol.make_task(slots=3)
     claim_create(actor=county.volunteer, task=task)
     claim_create(actor=county.community, task=task, person=county.people["li"])
     task.refresh_from_db()
     assert task.free_slots == 1
-    sessions = [_session_for(u) for u in _residents(county, CLAIMANTS)]
+    sessions = [session_for(u) for u in _residents(county, CLAIMANTS)]
     path = f"/api/v1/volunteers/tasks/{task.public_id}/claim"
 
     with bounded(live_server) as server:
-        results = _fire(live_server.url, [(path, s, {}) for s in sessions])
+        results = fire(
+            lambda path, s, body: post(live_server.url, path, s, body),
+            [(path, s, {}) for s in sessions],
+        )
 
     codes = [status for status, _body in results]
     assert codes.count(201) == 1, codes
@@ -186,14 +100,14 @@ def test_one_person_claiming_overlapping_tasks_at_once_holds_one(live_server, vo
         for i in range(12)
     ]
     user = vol.resident_user
-    sessions = [_session_for(user) for _ in tasks]  # one person on many phones
+    sessions = [session_for(user) for _ in tasks]  # one person on many phones
     jobs = [
         (f"/api/v1/volunteers/tasks/{t.public_id}/claim", s, {})
         for t, s in zip(tasks, sessions, strict=True)
     ]
 
     with bounded(live_server) as server:
-        results = _fire(live_server.url, jobs)
+        results = fire(lambda path, s, body: post(live_server.url, path, s, body), jobs)
 
     codes = [status for status, _body in results]
     assert codes.count(201) == 1, results
@@ -207,11 +121,14 @@ def test_one_person_claiming_overlapping_tasks_at_once_holds_one(live_server, vo
 def test_waiting_list_joined_at_once_keeps_its_order_and_counts(live_server, vol, county):
     task = vol.make_task(slots=1)
     claim_create(actor=county.volunteer, task=task)
-    sessions = [_session_for(u) for u in _residents(county, 40)]
+    sessions = [session_for(u) for u in _residents(county, 40)]
     path = f"/api/v1/volunteers/tasks/{task.public_id}/claim"
 
     with bounded(live_server):
-        results = _fire(live_server.url, [(path, s, {"waitlist": True}) for s in sessions])
+        results = fire(
+            lambda path, s, body: post(live_server.url, path, s, body),
+            [(path, s, {"waitlist": True}) for s in sessions],
+        )
 
     assert [status for status, _ in results].count(201) == 40
     task.refresh_from_db()

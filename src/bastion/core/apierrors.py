@@ -176,6 +176,12 @@ def install_error_handlers(api) -> None:
             return respond(
                 request, 422, "validation_error", _("提交的内容含有不允许的空字符（\\u0000）")
             )
+        from bastion.core.unavailable import is_database_unavailable, unavailable_response
+
+        if is_database_unavailable(exc):
+            logger.warning("database unavailable on %s %s: %s", request.method, request.path,
+                           type(exc).__name__)  # fmt: skip
+            return unavailable_response(request)
         logger.exception("unhandled API error on %s %s", request.method, request.path)
         return respond(request, 500, "server_error", _("服务器内部错误，请稍后重试"))
 

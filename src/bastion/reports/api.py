@@ -8,6 +8,7 @@ import datetime as dt
 from ninja import Router
 from ninja.pagination import paginate
 
+from bastion.core.dbrouter import reads_from_replica
 from bastion.core.indicators import Indicator
 from bastion.core.pagination import PageNumberPagination
 from bastion.reports import selectors
@@ -41,6 +42,7 @@ def indicator_list(request):
     description="`region` narrows to a visible region code; `as_of` gives the figure at the "
     "end of that local day (YYYY-MM-DD).",
 )
+@reads_from_replica
 def indicator_value(
     request,
     code: str,
@@ -65,6 +67,7 @@ def indicator_value(
     "/{code}/records", response=list[RecordOut], summary="The records behind a figure (masked)"
 )
 @paginate(PageNumberPagination, page_size=50)
+@reads_from_replica
 def indicator_records(
     request,
     code: str,

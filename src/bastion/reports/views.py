@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from bastion.core.dbrouter import reads_from_replica
 from bastion.reports import selectors
 
 RECORDS_PER_PAGE = 50
@@ -29,6 +30,7 @@ def _filters(request: HttpRequest) -> tuple[str | None, dt.date | None]:
 
 
 @login_required
+@reads_from_replica
 def index(request: HttpRequest) -> HttpResponse:
     region_code, as_of = _filters(request)
     region, values = selectors.indicator_values(
@@ -50,6 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def records(request: HttpRequest, code: str) -> HttpResponse:
     region_code, as_of = _filters(request)
     result, rows = selectors.indicator_drilldown(
