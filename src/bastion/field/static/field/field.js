@@ -323,7 +323,7 @@
 
   function typingIn(el) {
     var a = document.activeElement;
-    return a && a.form && el.contains(a);
+    return !!a && /^(INPUT|SELECT|TEXTAREA)$/.test(a.tagName) && el.contains(a);
   }
 
   function renderQueue() {
@@ -481,6 +481,7 @@
       ev.preventDefault();
       if (form.dataset.sent) return;
       form.dataset.sent = "1";
+      if (document.activeElement) document.activeElement.blur();
       var extra = kind === "visit" ? { campaign: item.campaign, round: item.round } : {};
       enqueue(kind, item, spec.read(form), extra, replacing);
     });
