@@ -13,6 +13,7 @@ SUITES = {
     "supplies": "supplies",
     "command": "command",
     "dashboard": "dashboard",
+    "field": "field",
 }
 
 name = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in SUITES else "roster"
