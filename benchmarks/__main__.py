@@ -19,6 +19,7 @@ SUITES = {
     "supplies": "supplies",
     "command": "command",
     "dashboard": "dashboard",
+    "field": "field",
 }
 
 if len(sys.argv) > 1 and sys.argv[1] in SUITES:

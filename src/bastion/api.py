@@ -10,6 +10,7 @@ from bastion.access.apiauth import api_auth
 from bastion.campaigns.api import router as campaigns_router
 from bastion.command.api import router as command_router
 from bastion.core.apierrors import install_error_handlers
+from bastion.field.api import router as field_router
 from bastion.geo.api import router as geo_router
 from bastion.monitoring.api import router as monitoring_router
 from bastion.party.api import router as party_router
@@ -73,3 +74,4 @@ api.add_router("/campaigns", campaigns_router)
 api.add_router("/volunteers", volunteers_router)
 api.add_router("/supplies", supplies_router)
 api.add_router("/command", command_router)
+api.add_router("/field", field_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "bastion.supplies",
     "bastion.command",
     "bastion.reports",
+    "bastion.field",
     "bastion.demo",
 ]
 

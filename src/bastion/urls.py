@@ -23,6 +23,7 @@ urlpatterns = [
     path("volunteers/", include("bastion.volunteers.urls")),
     path("supplies/", include("bastion.supplies.urls")),
     path("command/", include("bastion.command.urls")),
+    path("field/", include("bastion.field.urls")),
     # Pages without login (rate limited): exemplar column, donation transparency,
     # venue check-in, resident requests.
     path("public/party/", include("bastion.party.public_urls")),

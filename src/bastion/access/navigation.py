@@ -11,6 +11,7 @@ from bastion.access.scoping import has_perm
 # (label, url name, permission needed or None for every signed-in user)
 _ITEMS = [
     (_("首页"), "geo:home", None),
+    (_("外勤"), "field:home", None),
     (_("今日随访"), "monitoring:today", Perm.PERSON_VIEW),
     (_("观察对象"), "monitoring:observation_list", Perm.PERSON_VIEW),
     (_("预警"), "monitoring:alert_list", Perm.PERSON_VIEW),
@@ -31,6 +32,7 @@ _ITEMS = [
     (_("用户"), "access:manage_users", Perm.USER_MANAGE),
     (_("防控策略"), "monitoring:config", Perm.POLICY_MANAGE),
     (_("五包一岗位"), "monitoring:seats", Perm.ASSIGNMENT_MANAGE),
+    (_("外勤冲突"), "field:conflicts", Perm.ASSIGNMENT_MANAGE),
     (_("审计日志"), "access:audit", Perm.AUDIT_VIEW),
     (_("消息"), "access:inbox", None),
 ]

@@ -83,6 +83,13 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # The field pages keep the user's day lists and unsent entries in the browser:
+        # nothing of hers stays on a shared phone (docs/decisions/0078).
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes lockout: say in Chinese when the user may try again."""
