@@ -255,9 +255,26 @@ def test_rating_page_is_single_use(order, vol, county, client):
 def test_order_pages_for_staff_volunteer_and_outsider(order, vol, county, login, client):
     detail = reverse("volunteers:order_detail", args=[order.public_id])
     staff = login(county.community).get(detail).content.decode()
-    assert "13911112222" in staff and "派单" in staff
+    assert "13911112222" not in staff and "139****2222" in staff and "派单" in staff
     client.logout()
     volunteer = login(vol.resident_user).get(detail).content.decode()
     assert "13911112222" not in volunteer and "我来接单" in volunteer and "孙**" in volunteer
     client.logout()
     assert login(county.outsider).get(detail).status_code == 404
+
+
+def test_the_requesters_phone_is_shown_in_clear_only_to_the_assignee_and_audited(
+    order, vol, county, login
+):
+    from bastion.core.models import AuditEntry
+
+    url = reverse("volunteers:order_detail", args=[order.public_id])
+    staff_page = login(county.community).get(url).content.decode()
+    assert "13911112222" not in staff_page and "139****2222" in staff_page
+    assert not AuditEntry.objects.filter(action="reveal", object_id=str(order.public_id)).exists()
+
+    order_dispatch(actor=county.community, order=order, person=county.people["li"])
+    assignee_page = login(vol.resident_user).get(url).content.decode()
+    assert "13911112222" in assignee_page
+    entry = AuditEntry.objects.get(action="reveal", object_id=str(order.public_id))
+    assert entry.actor_id == vol.resident_user.pk and entry.changes == {"field": "requester_phone"}

@@ -396,10 +396,10 @@ def _violation_incident(*, actor, venue: Venue, inspection: Inspection, photos=(
 
 def inspection_incident_retry(*, actor, inspection: Inspection) -> str:
     """Raise the incident of a failed inspection whose first attempt did not go through."""
+    if not can_on_path(actor, Perm.VISIT_RECORD, inspection.path):
+        raise PermissionDenied  # before anything that tells the caller about the record
     if inspection.result == InspectionResult.COMPLIANT:
         raise ValidationError(_("合格的检查不需要上报事件"))
-    if not can_on_path(actor, Perm.VISIT_RECORD, inspection.path):
-        raise PermissionDenied
     with transaction.atomic():
         ref = _violation_incident(
             actor=actor,

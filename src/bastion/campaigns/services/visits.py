@@ -480,13 +480,13 @@ def _incident_for(*, actor, visit, household, findings: list[VisitFinding]) -> s
 
 def visit_incident_retry(*, actor, visit: HouseholdVisit) -> str:
     """Raise the incident of a visit whose first attempt did not go through."""
-    findings = list(visit.findings.all())
-    if not any(f.kind == FindingKind.SYMPTOMS for f in findings):
-        raise ValidationError(_("这次走访没有登记有症状人员"))
     if not can_on_path(actor, Perm.VISIT_RECORD, visit.path) and not is_recorder(
         actor, visit.recorded_by_id
     ):
-        raise PermissionDenied
+        raise PermissionDenied  # before anything that tells the caller about the record
+    findings = list(visit.findings.all())
+    if not any(f.kind == FindingKind.SYMPTOMS for f in findings):
+        raise ValidationError(_("这次走访没有登记有症状人员"))
     with transaction.atomic():
         household = Household.objects.select_related("region").get(pk=visit.household_id)
         return _incident_for(actor=actor, visit=visit, household=household, findings=findings)

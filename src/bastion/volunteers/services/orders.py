@@ -492,3 +492,22 @@ def order_rate(*, order: ServiceOrder, rating, comment: str = "") -> ServiceOrde
             changes={"rating": [None, value]},
         )
     return _sync(order, locked)
+
+
+def order_phone_for_assignee(*, actor, order) -> str:
+    """The requester's phone in clear for the volunteer who took the order (she has to
+    call the resident), audited as a reveal; staff see the masked number like any other
+    phone on file. Empty when the order has no phone."""
+    if not order.requester_phone_encrypted:
+        return ""
+    from bastion.core import crypto
+    from bastion.core.audit import Action, audit_record
+
+    audit_record(
+        actor=actor,
+        action=Action.REVEAL,
+        obj=order,
+        changes={"field": "requester_phone"},
+        reason="接单志愿者联系点单人",
+    )
+    return crypto.decrypt(order.requester_phone_encrypted)

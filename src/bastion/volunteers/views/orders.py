@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import has_perm
-from bastion.core import crypto
 from bastion.geo.models import Region
 from bastion.people.models import Person
 from bastion.volunteers.forms import OrderForm, ReasonForm
@@ -108,12 +107,8 @@ def order_detail(request: HttpRequest, public_id) -> HttpResponse:
         and not order_eligibility_error(volunteer, order),
         "q": request.GET.get("q", "").strip()[:30],
     }
-    if can_manage or is_assignee:
-        context["phone"] = (
-            crypto.decrypt(order.requester_phone_encrypted)
-            if order.requester_phone_encrypted
-            else ""
-        )
+    if is_assignee:
+        context["phone"] = order_services.order_phone_for_assignee(actor=user, order=order)
     if can_manage and order.status == OrderStatus.OPEN:
         context["candidates"] = list(community_volunteers(order.community, q=context["q"])[:50])
     return render(request, "volunteers/orders/detail.html", context)
