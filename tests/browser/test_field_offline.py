@@ -53,8 +53,18 @@ def _ready(page) -> None:
     page.wait_for_selector("html[data-ready='1']")
 
 
+def _wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll a JavaScript expression until it is true. Playwright's wait_for_function
+    evaluates its predicate with eval(), which the pages' CSP (no 'unsafe-eval') refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:.0f} s: {expression}")
+        page.wait_for_timeout(100)
+
+
 def _controlled(page) -> None:
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    _wait_until(page, "!!(navigator.serviceWorker && navigator.serviceWorker.controller)")
 
 
 def _queue(page) -> tuple[int, int]:
@@ -255,7 +265,7 @@ def test_a_queue_from_the_first_field_pages_is_upgraded_and_sent(
 
     page.goto(f"{base}/field/today/")
     _ready(page)
-    page.wait_for_function("document.querySelector('#queue-count').dataset.pending === '0'")
+    _wait_until(page, "document.querySelector('#queue-count').dataset.pending === '0'")
     followup = FollowUp.objects.get(observation=field_day.zhang)
     assert followup.at_home is False and str(followup.temperature) == "36.9"
     stores = page.evaluate(

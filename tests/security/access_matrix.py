@@ -241,7 +241,7 @@ TABLE: dict[str, E] = {
     "campaigns:household_visit": E("campaigns.Campaign", "nobody"),
     "campaigns:visit": E("campaigns.HouseholdVisit", "campaigns.view"),
     "campaigns:visit_correct": E("campaigns.HouseholdVisit", "campaigns.view"),
-    "campaigns:visit_incident": E("campaigns.HouseholdVisit", "campaigns.view"),
+    "campaigns:visit_incident": E("campaigns.HouseholdVisit", "campaigns.visit"),
     "campaigns:visit_photo": E("campaigns.HouseholdVisit", "nobody"),
     "campaigns:venues": E(None, "campaigns.view"),
     "campaigns:venue_new": E(None, "campaigns.manage"),

@@ -75,6 +75,10 @@ NOT_LIMITED_HERE = {
     "access:otp_setup",
     "access:otp_verify",
     "set_language",
+    # Static documents served by a view (so the worker's scope covers /field/): no data, no
+    # query, and a 429 on the worker script would stop phones from updating their pages.
+    "field:sw",
+    "field:manifest",
 }
 
 
