@@ -11,9 +11,10 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.core.idempotency import HEADER
+from bastion.core.pagination import PageNumberPagination
 from bastion.field.models import ConflictStatus
 from bastion.field.selectors import conflict_get, conflict_list, day_bundle
 from bastion.field.services import conflict_resolve, entry_parse, entry_submit

@@ -31,11 +31,12 @@ def pick_member(user, text: str, *, field: str = "member", perm: str = Perm.PART
 
 def pick_organization(
     user, text: str, *, field: str = "organization", perm: str = Perm.PARTY_VIEW, qs=None
-) -> Organization | None:
-    """A visible organization by code or exact name (unique)."""
+) -> Organization:
+    """A visible organization by code or exact name (unique); an empty `text` is refused
+    (callers with an optional organization check for one before calling)."""
     text = (text or "").strip()
     if not text:
-        return None
+        raise ValidationError({field: [_("请填写党组织（代码或名称）")]})
     qs = qs if qs is not None else organization_list(user=user, perm=perm)
     found = list(qs.filter(Q(code__iexact=text) | Q(name=text))[:2])
     if not found:

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from ninja import Schema
 
+from bastion.core.schemas import ObjectIn
+
 
 class HouseholdRef(Schema):
     public_id: UUID
@@ -61,7 +63,7 @@ class PersonIn(Schema):
     tags: list[str] = []
 
 
-class PersonSearchIn(Schema):
+class PersonSearchIn(ObjectIn):
     """POST /people/search: the search text travels in the body, never in a URL."""
 
     q: str = ""
@@ -80,7 +82,7 @@ class PersonPatchIn(Schema):
     tags: list[str] | None = None
 
 
-class ConflictOut(Schema):
+class PeopleConflictOut(Schema):
     field: str
     existing: Any = None
     incoming: Any = None
@@ -89,7 +91,7 @@ class ConflictOut(Schema):
 class PersonRegisterOut(Schema):
     person: PersonOut
     created: bool
-    conflicts: list[ConflictOut]
+    conflicts: list[PeopleConflictOut]
 
 
 class DuplicateSide(_InGrid):

@@ -24,7 +24,7 @@ class BreakdownOut(Schema):
     value: int
 
 
-class RegionRef(Schema):
+class ReportsRegionRef(Schema):
     code: str
     name: str
     level: str
@@ -34,7 +34,7 @@ class IndicatorValueOut(Schema):
     indicator: IndicatorOut
     value: int
     as_of: dt.datetime
-    region: RegionRef | None = None
+    region: ReportsRegionRef | None = None
     breakdown: list[BreakdownOut]
 
 

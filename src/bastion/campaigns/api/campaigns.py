@@ -3,14 +3,13 @@
 No `from __future__ import annotations`: @paginate reads the runtime annotations.
 """
 
-import datetime as dt
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
 from bastion.campaigns.api.common import api_user, figures, regions_by_code
@@ -39,6 +38,8 @@ from bastion.campaigns.selectors.campaigns import (
     visit_list,
 )
 from bastion.campaigns.selectors.coverage import coverage
+from bastion.core.pagination import PageNumberPagination
+from bastion.core.schemas import IsoDateTime
 
 router = Router(tags=["campaigns"])
 
@@ -141,7 +142,7 @@ def get_coverage(
     public_id: UUID,
     region: str = "",
     round: int | None = None,  # noqa: A002 - the API's word for it
-    as_of: dt.datetime | None = None,
+    as_of: IsoDateTime | None = None,
 ):
     """Households in scope, visited, pending, to revisit, refused, vacant, moved out and
     the coverage rate for a region (default: the caller's part of the campaign), with a

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.campaigns.api.common import api_user, regions_by_code
 from bastion.campaigns.api.schemas import (
@@ -30,6 +30,7 @@ from bastion.campaigns.selectors.materials import (
     material_get,
     material_list,
 )
+from bastion.core.pagination import PageNumberPagination
 
 router = Router(tags=["campaigns"])
 

@@ -9,6 +9,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
+from bastion.core.schemas import IsoDateTime
+
 # --- Campaigns and coverage ------------------------------------------------------------
 
 
@@ -138,7 +140,7 @@ class VisitIn(Schema):
     findings: list[FindingIn] = Field(default_factory=list, max_length=20)
     materials: list[MaterialQuantityIn] = Field(default_factory=list, max_length=20)
     note: str = Field("", max_length=500)
-    visited_at: dt.datetime | None = None
+    visited_at: IsoDateTime | None = None
     latitude: float | None = None
     longitude: float | None = None
 
@@ -291,7 +293,7 @@ class VenueOut(Schema):
     contact_phone_masked: str
     closed_at: dt.datetime | None
     last_result: str | None = None
-    last_inspected_at: dt.datetime | None = None
+    last_inspected_at: IsoDateTime | None = None
     rectify_by: dt.date | None = None
     commitment_signed: bool = False
 
@@ -343,7 +345,7 @@ class InspectionIn(Schema):
     rectify_by: dt.date | None = None
     note: str = Field("", max_length=500)
     follows: UUID | None = None
-    inspected_at: dt.datetime | None = None
+    inspected_at: IsoDateTime | None = None
 
 
 class ChecklistRowOut(Schema):
@@ -435,12 +437,12 @@ class CheckInOut(Schema):
         return obj.person_id is not None
 
 
-class RevealIn(Schema):
+class CampaignsRevealIn(Schema):
     field: str
     reason: str = Field("", max_length=300)
 
 
-class RevealOut(Schema):
+class CampaignsRevealOut(Schema):
     value: str
 
 

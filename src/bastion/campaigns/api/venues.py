@@ -13,18 +13,18 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.campaigns.api.common import api_user, regions_by_code
 from bastion.campaigns.api.schemas import (
+    CampaignsRevealIn,
+    CampaignsRevealOut,
     CheckinCodeOut,
     CheckInOut,
     CommitmentOut,
     InspectionIn,
     InspectionOut,
     ReasonIn,
-    RevealIn,
-    RevealOut,
     TraceIn,
     TraceOut,
     VenueIn,
@@ -49,6 +49,7 @@ from bastion.campaigns.selectors.venues import (
     venue_list,
 )
 from bastion.core.audit import client_ip
+from bastion.core.pagination import PageNumberPagination
 
 router = Router(tags=["campaigns"])
 
@@ -324,9 +325,9 @@ def list_trace_checkins(request, public_id: UUID):
     return trace_checkins(trace_get(user=api_user(request), public_id=public_id))
 
 
-@router.post("/traces/{public_id}/checkins/{checkin_id}/reveal", response=RevealOut)
+@router.post("/traces/{public_id}/checkins/{checkin_id}/reveal", response=CampaignsRevealOut)
 def reveal_checkin(
-    request, response: HttpResponse, public_id: UUID, checkin_id: UUID, payload: RevealIn
+    request, response: HttpResponse, public_id: UUID, checkin_id: UUID, payload: CampaignsRevealIn
 ):
     """One clear name or phone of the request's check-ins, with a reason (audited;
     answered with Cache-Control: no-store, so an idempotent retry never replays it)."""

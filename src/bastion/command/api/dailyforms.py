@@ -11,6 +11,7 @@ from ninja import File, Router, Status, UploadedFile
 from bastion.command.api.common import api_user, refusals
 from bastion.command.api.schemas import (
     ActiveIn,
+    CommandFiguresOut,
     DailyFieldIn,
     DailyFormIn,
     DailyFormOut,
@@ -18,7 +19,6 @@ from bastion.command.api.schemas import (
     DailyReportIn,
     DailyReportOut,
     FigureOut,
-    FiguresOut,
     FileOut,
     FormStatusOut,
 )
@@ -186,7 +186,7 @@ def daily_form_status(request, public_id: UUID, day: str = "", region: str = "")
     return _status_out(form_status(user=user, form=form, day=_day(day), within=within))
 
 
-@router.get("/figures/{code}", response=FiguresOut)
+@router.get("/figures/{code}", response=CommandFiguresOut)
 def unit_figures(request, code: str, day: str = ""):
     """A unit's daily figures: every indicator at the end of `day`, and its daily forms."""
     from bastion.command.selectors.figures import figures_region, unit_figures, unit_form_figures

@@ -8,22 +8,23 @@ from uuid import UUID
 
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.command.api.common import api_user, own_files, refusals, unit_row
 from bastion.command.api.schemas import (
+    CommandNoteIn,
+    CommandReasonIn,
     DirectiveDetailOut,
     DirectiveIn,
     DirectiveOut,
     InboxItemOut,
-    NoteIn,
-    ReasonIn,
     ReportIn,
     StepIn,
     TargetDetailOut,
     TargetOut,
     UnitOut,
 )
+from bastion.core.pagination import PageNumberPagination
 
 router = Router(tags=["command"])
 
@@ -135,7 +136,7 @@ def list_targets(request, public_id: UUID, status: str = ""):
 
 @router.post("/directives/{public_id}/cancel", response=DirectiveDetailOut)
 @refusals
-def cancel_directive(request, public_id: UUID, payload: ReasonIn):
+def cancel_directive(request, public_id: UUID, payload: CommandReasonIn):
     from bastion.command.selectors.directives import directive_get
     from bastion.command.services.directives import directive_cancel
 
@@ -176,7 +177,7 @@ def _step(request, public_id, call):
 
 @router.post("/targets/{public_id}/acknowledge", response=TargetDetailOut)
 @refusals
-def acknowledge_target(request, public_id: UUID, payload: NoteIn):
+def acknowledge_target(request, public_id: UUID, payload: CommandNoteIn):
     from bastion.command.services.directives import directive_target_acknowledge
 
     return _step(
@@ -216,7 +217,7 @@ def report_done(request, public_id: UUID, payload: ReportIn):
 
 @router.post("/targets/{public_id}/return", response=TargetDetailOut)
 @refusals
-def return_target(request, public_id: UUID, payload: ReasonIn):
+def return_target(request, public_id: UUID, payload: CommandReasonIn):
     from bastion.command.services.directives import directive_target_return
 
     return _step(

@@ -4,10 +4,12 @@ incident kinds. No `from __future__ import annotations` (ninja)."""
 from uuid import UUID
 
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.command.api.common import api_user, own_files, refusals
 from bastion.command.api.schemas import (
+    CommandNoteIn,
+    CommandReasonIn,
     DecideIn,
     DispatchIn,
     ExtensionIn,
@@ -21,9 +23,8 @@ from bastion.command.api.schemas import (
     IncidentKindOut,
     IncidentOut,
     LogEntryOut,
-    NoteIn,
-    ReasonIn,
 )
+from bastion.core.pagination import PageNumberPagination
 
 router = Router(tags=["command"])
 
@@ -141,7 +142,7 @@ def _step(request, public_id, call):
 
 @router.post("/incidents/{public_id}/register", response=IncidentDetailOut)
 @refusals
-def register_incident(request, public_id: UUID, payload: NoteIn):
+def register_incident(request, public_id: UUID, payload: CommandNoteIn):
     from bastion.command.services.incidents import incident_register
 
     return _step(
@@ -163,7 +164,7 @@ def regrade_incident(request, public_id: UUID, payload: GradeIn):
 
 @router.post("/incidents/{public_id}/dismiss", response=IncidentDetailOut)
 @refusals
-def dismiss_incident(request, public_id: UUID, payload: ReasonIn):
+def dismiss_incident(request, public_id: UUID, payload: CommandReasonIn):
     from bastion.command.services.incidents import incident_dismiss
 
     return _step(
@@ -210,7 +211,7 @@ def handle_incident(request, public_id: UUID, payload: HandleIn):
 
 @router.post("/incidents/{public_id}/verify", response=IncidentDetailOut)
 @refusals
-def verify_incident(request, public_id: UUID, payload: NoteIn):
+def verify_incident(request, public_id: UUID, payload: CommandNoteIn):
     from bastion.command.services.incidents import incident_verify
 
     return _step(
@@ -220,7 +221,7 @@ def verify_incident(request, public_id: UUID, payload: NoteIn):
 
 @router.post("/incidents/{public_id}/send-back", response=IncidentDetailOut)
 @refusals
-def send_back_incident(request, public_id: UUID, payload: ReasonIn):
+def send_back_incident(request, public_id: UUID, payload: CommandReasonIn):
     from bastion.command.services.incidents import incident_send_back
 
     return _step(

@@ -6,7 +6,7 @@ No `from __future__ import annotations`: @paginate reads the runtime annotations
 from uuid import UUID
 
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.command.api.common import api_user, refusals
 from bastion.command.api.schemas import (
@@ -16,6 +16,7 @@ from bastion.command.api.schemas import (
     MeetingIn,
     MeetingOut,
 )
+from bastion.core.pagination import PageNumberPagination
 
 router = Router(tags=["command"])
 

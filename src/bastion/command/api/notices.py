@@ -4,18 +4,19 @@ withdraw, receipts. No `from __future__ import annotations` (ninja)."""
 from uuid import UUID
 
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.command.api.common import api_user, own_files, refusals
 from bastion.command.api.schemas import (
+    CommandReasonIn,
     NoticeDetailOut,
     NoticeIn,
     NoticeOut,
     NoticeVersionIn,
-    ReasonIn,
     ReceiptOut,
     TargetsIn,
 )
+from bastion.core.pagination import PageNumberPagination
 
 router = Router(tags=["command"])
 
@@ -104,7 +105,7 @@ def add_notice_targets(request, public_id: UUID, payload: TargetsIn):
 
 @router.post("/notices/{public_id}/withdraw", response=NoticeDetailOut)
 @refusals
-def withdraw_notice(request, public_id: UUID, payload: ReasonIn):
+def withdraw_notice(request, public_id: UUID, payload: CommandReasonIn):
     from bastion.command.selectors.notices import notice_get
     from bastion.command.services.notices import notice_withdraw
 

@@ -175,11 +175,11 @@ class TargetDetailOut(TargetOut):
         return list(obj.events.prefetch_related("attachments").order_by("at", "id"))
 
 
-class NoteIn(Schema):
+class CommandNoteIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class CommandReasonIn(Schema):
     reason: str
 
 
@@ -546,7 +546,7 @@ class FigureOut(Schema):
     group: str
 
 
-class FiguresOut(Schema):
+class CommandFiguresOut(Schema):
     region_code: str
     region_name: str
     day: dt.date

@@ -18,7 +18,7 @@ from bastion.monitoring.api.common import (
 from bastion.monitoring.api.schemas import (
     AlertOut,
     AssignIn,
-    NoteIn,
+    MonitoringNoteIn,
     ServiceRequestIn,
     ServiceRequestOut,
     StatusIn,
@@ -49,7 +49,7 @@ def _alert(user, public_id):
 
 
 @router.post("/alerts/{public_id}/acknowledge", response=AlertOut)
-def acknowledge_alert(request, public_id: UUID, payload: NoteIn):
+def acknowledge_alert(request, public_id: UUID, payload: MonitoringNoteIn):
     from bastion.monitoring.services.alerts import alert_acknowledge
 
     user = api_user(request)
@@ -58,7 +58,7 @@ def acknowledge_alert(request, public_id: UUID, payload: NoteIn):
 
 
 @router.post("/alerts/{public_id}/resolve", response=AlertOut)
-def resolve_alert(request, public_id: UUID, payload: NoteIn):
+def resolve_alert(request, public_id: UUID, payload: MonitoringNoteIn):
     from bastion.monitoring.services.alerts import alert_resolve
 
     user = api_user(request)

@@ -10,6 +10,8 @@ from uuid import UUID
 
 from ninja import Schema
 
+from bastion.core.schemas import IsoDateTime
+
 # --- Configuration ----------------------------------------------------------------------
 
 
@@ -242,7 +244,7 @@ class FollowUpOut(Schema):
 
 
 class FollowUpIn(Schema):
-    observed_at: dt.datetime | None = None  # default: now
+    observed_at: IsoDateTime | None = None  # default: now
     temperature: Decimal | None = None
     symptoms: list[str] = []
     other_symptom: str = ""
@@ -284,7 +286,7 @@ class AlertOut(Schema):
         return obj.resolve_note_text
 
 
-class NoteIn(Schema):
+class MonitoringNoteIn(Schema):
     note: str = ""
 
 

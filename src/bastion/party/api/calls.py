@@ -9,9 +9,10 @@ from uuid import UUID
 from django.http import Http404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
+from bastion.core.pagination import PageNumberPagination
 from bastion.party import selectors as sel
 from bastion.party import services
 from bastion.party.api.common import api_user
@@ -25,7 +26,7 @@ from bastion.party.api.schemas import (
     FeeGrantDetailOut,
     FeeGrantIn,
     FeeGrantOut,
-    ReasonIn,
+    PartyReasonIn,
     RecipientOut,
     RespondIn,
     ReviewIn,
@@ -186,7 +187,7 @@ def record_expense(
 
 
 @router.post("/fee-entries/{public_id}/reverse", response={201: FeeEntryOut})
-def reverse_expense(request, public_id: UUID, payload: ReasonIn):
+def reverse_expense(request, public_id: UUID, payload: PartyReasonIn):
     user = api_user(request)
     entry = sel.fee_entry_get(user=user, public_id=public_id)
     if entry.kind != FeeEntryKind.EXPENSE:
@@ -277,7 +278,7 @@ def publish(request, public_id: UUID):
 
 
 @router.post("/exemplars/{public_id}/withdraw", response=ExemplarOut)
-def withdraw(request, public_id: UUID, payload: ReasonIn):
+def withdraw(request, public_id: UUID, payload: PartyReasonIn):
     user = api_user(request)
     services.exemplar_withdraw(
         actor=user, exemplar=sel.exemplar_get(user=user, public_id=public_id), reason=payload.reason

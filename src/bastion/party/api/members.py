@@ -9,10 +9,11 @@ from uuid import UUID
 from django.http import Http404, HttpResponse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
 from bastion.core.importing import ImportMode
+from bastion.core.pagination import PageNumberPagination
 from bastion.geo.models import Level
 from bastion.party import selectors as sel
 from bastion.party import services

@@ -7,21 +7,22 @@ from uuid import UUID
 
 from django.http import Http404, HttpResponse
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
+from bastion.core.pagination import PageNumberPagination
 from bastion.party import selectors as sel
 from bastion.party import services
 from bastion.party.api.common import api_user
 from bastion.party.api.schemas import (
     CloseIn,
-    EndIn,
     OfficerCreatedOut,
     OfficerIn,
     OfficerOut,
     OrganizationIn,
     OrganizationOut,
     OrganizationPatchIn,
+    PartyEndIn,
     RatesOut,
     SecondmentIn,
     SecondmentOut,
@@ -189,7 +190,7 @@ def add_secondment(request, public_id: UUID, payload: SecondmentIn):
 
 
 @router.post("/secondments/{public_id}/end", response=SecondmentOut)
-def end_secondment(request, public_id: UUID, payload: EndIn):
+def end_secondment(request, public_id: UUID, payload: PartyEndIn):
     user = api_user(request)
     secondment = sel.secondment_get(user=user, public_id=public_id)
     services.secondment_end(actor=user, secondment=secondment, ended_on=payload.ended_on)

@@ -9,19 +9,20 @@ from uuid import UUID
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import restrict_by_path
+from bastion.core.pagination import PageNumberPagination
 from bastion.geo.models import Level, Region
 from bastion.party import selectors as sel
 from bastion.party import services
 from bastion.party.api.common import api_user
 from bastion.party.api.schemas import (
-    DecideIn,
     MemberOut,
-    NoteIn,
     OfflineRegistrationIn,
+    PartyDecideIn,
+    PartyNoteIn,
     RegistrationDetailOut,
     RegistrationIn,
     RegistrationOut,
@@ -84,7 +85,7 @@ def get_registration(request, public_id: UUID):
 
 
 @router.post("/registrations/{public_id}/decide", response=RegistrationDetailOut)
-def decide_registration(request, public_id: UUID, payload: DecideIn):
+def decide_registration(request, public_id: UUID, payload: PartyDecideIn):
     user = api_user(request)
     registration = sel.registration_get(user=user, public_id=public_id)
     services.registration_decide(
@@ -109,7 +110,7 @@ def renew_registration(request, public_id: UUID, payload: RenewIn):
 
 
 @router.post("/registrations/{public_id}/withdraw", response=RegistrationDetailOut)
-def withdraw_registration(request, public_id: UUID, payload: NoteIn):
+def withdraw_registration(request, public_id: UUID, payload: PartyNoteIn):
     user = api_user(request)
     registration = sel.registration_get(user=user, public_id=public_id)
     services.registration_withdraw(actor=user, registration=registration, note=payload.note)
@@ -117,7 +118,7 @@ def withdraw_registration(request, public_id: UUID, payload: NoteIn):
 
 
 @router.post("/renewals/{public_id}/reject", response=RenewalOut)
-def reject_renewal(request, public_id: UUID, payload: NoteIn):
+def reject_renewal(request, public_id: UUID, payload: PartyNoteIn):
     user = api_user(request)
     renewal = sel.renewal_get(user=user, public_id=public_id)
     return services.registration_renewal_reject(actor=user, renewal=renewal, note=payload.note)
@@ -126,7 +127,7 @@ def reject_renewal(request, public_id: UUID, payload: NoteIn):
 # --- The member's own ---------------------------------------------------------------------------
 
 
-class MeOut(Schema):
+class MyMembershipOut(Schema):
     member: MemberOut
     registration: RegistrationDetailOut | None
 
@@ -138,7 +139,7 @@ def _me(request):
     return member
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response=MyMembershipOut)
 def me(request):
     """The caller's own membership and live registration (404 for a login that is not
     linked to a member)."""
@@ -163,7 +164,7 @@ def register_myself(request, payload: RegistrationIn):
 
 
 @router.post("/me/registration/renew", response={201: RenewalOut})
-def ask_renewal(request, payload: NoteIn):
+def ask_renewal(request, payload: PartyNoteIn):
     member = _me(request)
     registration = sel.member_live_registration(member)
     if registration is None:
@@ -175,7 +176,7 @@ def ask_renewal(request, payload: NoteIn):
 
 
 @router.post("/me/registration/withdraw", response=RegistrationDetailOut)
-def withdraw_mine(request, payload: NoteIn):
+def withdraw_mine(request, payload: PartyNoteIn):
     member = _me(request)
     registration = sel.member_live_registration(member)
     if registration is None:

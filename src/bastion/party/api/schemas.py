@@ -9,6 +9,8 @@ from uuid import UUID
 
 from ninja import Schema
 
+from bastion.core.schemas import ObjectIn
+
 CENT = Decimal("0.01")
 
 # --- Organizations ---------------------------------------------------------------------------
@@ -133,7 +135,7 @@ class OfficerCreatedOut(Schema):
 # --- Members ---------------------------------------------------------------------------------
 
 
-class PersonRef(Schema):
+class PartyPersonRef(Schema):
     public_id: UUID
     name: str
     gender: str
@@ -143,7 +145,7 @@ class PersonRef(Schema):
 
 class MemberOut(Schema):
     public_id: UUID
-    person: PersonRef
+    person: PartyPersonRef
     organization: OrganizationRef
     status: str
     joined_party_on: dt.date | None
@@ -174,7 +176,7 @@ class MemberDetailOut(MemberOut):
         return list(obj.memberships.select_related("organization").order_by("started_on", "id"))
 
 
-class MemberSearchIn(Schema):
+class MemberSearchIn(ObjectIn):
     q: str = ""
     organization: str = ""
     status: str = ""
@@ -290,7 +292,7 @@ class SecondmentIn(Schema):
     started_on: dt.date | None = None
 
 
-class EndIn(Schema):
+class PartyEndIn(Schema):
     ended_on: dt.date
 
 
@@ -365,7 +367,7 @@ class OfflineRegistrationIn(RegistrationIn):
     member: UUID
 
 
-class DecideIn(Schema):
+class PartyDecideIn(Schema):
     confirm: bool
     valid_until: dt.date | None = None
     note: str = ""
@@ -376,7 +378,7 @@ class RenewIn(Schema):
     note: str = ""
 
 
-class NoteIn(Schema):
+class PartyNoteIn(Schema):
     note: str = ""
 
 
@@ -403,7 +405,7 @@ class TeamOut(Schema):
         return obj.leader.public_id if obj.leader_id else None
 
 
-class SeatOut(Schema):
+class PartySeatOut(Schema):
     person: UUID
     person_name: str
     member: UUID | None
@@ -424,7 +426,7 @@ class SeatOut(Schema):
 
 
 class TeamDetailOut(TeamOut):
-    members: list[SeatOut]
+    members: list[PartySeatOut]
 
     @staticmethod
     def resolve_members(obj) -> list:
@@ -433,7 +435,7 @@ class TeamDetailOut(TeamOut):
         return list(team_seats(obj))
 
 
-class TeamIn(Schema):
+class PartyTeamIn(Schema):
     organization: str
     kind: str
     name: str
@@ -536,7 +538,7 @@ class UnitIn(Schema):
     unit: str
 
 
-class VisitOut(Schema):
+class PartyVisitOut(Schema):
     public_id: UUID
     group: UUID
     unit: OrganizationRef
@@ -728,7 +730,7 @@ class FeeGrantIn(Schema):
     granted_on: dt.date | None = None
 
 
-class ReasonIn(Schema):
+class PartyReasonIn(Schema):
     reason: str
 
 

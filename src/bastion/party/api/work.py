@@ -10,10 +10,11 @@ from uuid import UUID
 from django.http import Http404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import has_perm
+from bastion.core.pagination import PageNumberPagination
 from bastion.party import selectors as sel
 from bastion.party import services
 from bastion.party.api.common import api_user
@@ -22,17 +23,17 @@ from bastion.party.api.schemas import (
     AnsweredOut,
     CadreObservationOut,
     DisbandIn,
-    EndIn,
     LiaisonGroupIn,
     LiaisonGroupOut,
+    PartyEndIn,
+    PartyTeamIn,
+    PartyVisitOut,
     ReassignIn,
     SeatIn,
     TeamDetailOut,
-    TeamIn,
     TeamOut,
     TeamPatchIn,
     UnitIn,
-    VisitOut,
 )
 from bastion.party.pickers import pick_organization, pick_region
 
@@ -53,7 +54,7 @@ def list_teams(request, kind: str = "", q: str = "", active: bool = True):
 
 
 @router.post("/teams", response={201: TeamDetailOut})
-def create_team(request, payload: TeamIn):
+def create_team(request, payload: PartyTeamIn):
     user = api_user(request)
     org = pick_organization(user, payload.organization, perm=Perm.PARTY_MANAGE)
     team = services.team_create(
@@ -168,7 +169,7 @@ def _answered_routes(kind: str) -> None:
     @router.post(
         f"/{kind}/{{public_id}}/end", response=AnsweredOut, operation_id=f"party_end_{kind}"
     )
-    def end_answered(request, public_id: UUID, payload: EndIn):
+    def end_answered(request, public_id: UUID, payload: PartyEndIn):
         user = api_user(request)
         record = get(user=user, public_id=public_id)
         services.answered_end(actor=user, record=record, ended_on=payload.ended_on)
@@ -219,7 +220,7 @@ def pair_unit(request, public_id: UUID, payload: UnitIn):
     return Status(201, sel.liaison_group_get(user=user, public_id=public_id))
 
 
-@router.get("/liaison-groups/{public_id}/visits", response=list[VisitOut])
+@router.get("/liaison-groups/{public_id}/visits", response=list[PartyVisitOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_visits(request, public_id: UUID):
     user = api_user(request)
@@ -227,7 +228,7 @@ def list_visits(request, public_id: UUID):
     return sel.liaison_visit_list(user=user, group=group)
 
 
-@router.post("/liaison-groups/{public_id}/visits", response={201: VisitOut})
+@router.post("/liaison-groups/{public_id}/visits", response={201: PartyVisitOut})
 def record_visit(
     request,
     public_id: UUID,

@@ -8,18 +8,19 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
+from bastion.core.pagination import PageNumberPagination
 from bastion.supplies.api.common import api_user, item_named, one_of, unit_named
 from bastion.supplies.api.schemas import (
     AllocationDetailOut,
     AllocationIn,
     AllocationOut,
     ConfirmIn,
-    DecisionIn,
     IssueIn,
-    ReasonIn,
+    SuppliesDecisionIn,
+    SuppliesReasonIn,
 )
 from bastion.supplies.models import AllocationLine, Lot
 from bastion.supplies.selectors import allocations as sel
@@ -148,7 +149,7 @@ def _lines(allocation, public_id, index: int) -> AllocationLine:
 
 
 @router.post("/allocations/{public_id}/decision", response=AllocationDetailOut)
-def decide(request, public_id: UUID, payload: DecisionIn):
+def decide(request, public_id: UUID, payload: SuppliesDecisionIn):
     """The command approves each line (quantity in the requested unit unless `unit` says
     otherwise; "0" not approved) and names the warehouse."""
     user = api_user(request)
@@ -230,7 +231,7 @@ def confirm(request, public_id: UUID, payload: ConfirmIn):
 
 
 @router.post("/allocations/{public_id}/cancel", response=AllocationDetailOut)
-def cancel(request, public_id: UUID, payload: ReasonIn):
+def cancel(request, public_id: UUID, payload: SuppliesReasonIn):
     user = api_user(request)
     allocation = sel.allocation_get(user=user, public_id=public_id)
     services.allocation_cancel(actor=user, allocation=allocation, reason=payload.reason)

@@ -8,19 +8,20 @@ from uuid import UUID
 
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
+from bastion.core.pagination import PageNumberPagination
 from bastion.supplies.api.common import api_user, one_of, region_for
 from bastion.supplies.api.schemas import (
-    AccountIn,
-    AccountOut,
     AmountIn,
     CashAdjustIn,
     CashCorrectionIn,
     CashEntryOut,
     PurposeIn,
     PurposeOut,
+    SuppliesAccountIn,
+    SuppliesAccountOut,
 )
 from bastion.supplies.selectors import cash as sel
 from bastion.supplies.selectors.recipients import recipient_from
@@ -29,13 +30,13 @@ from bastion.supplies.services import cash as services
 router = Router(tags=["supplies"])
 
 
-@router.get("/accounts", response=list[AccountOut])
+@router.get("/accounts", response=list[SuppliesAccountOut])
 def list_accounts(request):
     return list(sel.account_list(user=api_user(request)))
 
 
-@router.post("/accounts", response={201: AccountOut})
-def create_account(request, payload: AccountIn):
+@router.post("/accounts", response={201: SuppliesAccountOut})
+def create_account(request, payload: SuppliesAccountIn):
     user = api_user(request)
     account = services.cash_account_create(
         actor=user,
@@ -47,7 +48,7 @@ def create_account(request, payload: AccountIn):
     return Status(201, account)
 
 
-@router.get("/accounts/{public_id}", response=AccountOut)
+@router.get("/accounts/{public_id}", response=SuppliesAccountOut)
 def get_account(request, public_id: UUID):
     return sel.account_get(user=api_user(request), public_id=public_id)
 

@@ -6,8 +6,9 @@ No `from __future__ import annotations`: ninja and @paginate read the runtime an
 from uuid import UUID
 
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from bastion.core.pagination import PageNumberPagination
 from bastion.supplies.api.common import api_user, unit_named
 from bastion.supplies.api.schemas import (
     ConversionIn,
@@ -15,8 +16,8 @@ from bastion.supplies.api.schemas import (
     ItemIn,
     ItemOut,
     ItemPatchIn,
-    UnitIn,
-    UnitOut,
+    SuppliesUnitIn,
+    SuppliesUnitOut,
 )
 from bastion.supplies.selectors.catalogue import item_get, item_list, unit_list
 from bastion.supplies.services import catalogue as services
@@ -24,7 +25,7 @@ from bastion.supplies.services import catalogue as services
 router = Router(tags=["supplies"])
 
 
-@router.get("/units", response=list[UnitOut])
+@router.get("/units", response=list[SuppliesUnitOut])
 def list_units(request):
     """Every unit; standard factors are in gram, millilitre or piece (null: per item)."""
     from django.http import Http404
@@ -36,8 +37,8 @@ def list_units(request):
     return list(unit_list())
 
 
-@router.post("/units", response={201: UnitOut})
-def create_unit(request, payload: UnitIn):
+@router.post("/units", response={201: SuppliesUnitOut})
+def create_unit(request, payload: SuppliesUnitIn):
     unit = services.unit_create(actor=api_user(request), **payload.dict())
     return Status(201, unit)
 

@@ -8,9 +8,10 @@ from uuid import UUID
 
 from django.http import Http404
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
+from bastion.core.pagination import PageNumberPagination
 from bastion.supplies.api.common import api_user, item_named, one_of, region_for, unit_named
 from bastion.supplies.api.schemas import (
     CashReceiveIn,
@@ -21,8 +22,8 @@ from bastion.supplies.api.schemas import (
     DonorOut,
     DonorPatchIn,
     LineIn,
-    ReasonIn,
     ReceiveIn,
+    SuppliesReasonIn,
 )
 from bastion.supplies.selectors import donations as sel
 from bastion.supplies.selectors.cash import account_list
@@ -226,7 +227,7 @@ def receive_cash(request, public_id: UUID, payload: CashReceiveIn):
 
 
 @router.post("/donations/{public_id}/cancel", response=DonationDetailOut)
-def cancel_donation(request, public_id: UUID, payload: ReasonIn):
+def cancel_donation(request, public_id: UUID, payload: SuppliesReasonIn):
     user = api_user(request)
     donation = sel.donation_get(user=user, public_id=public_id)
     services.donation_cancel(actor=user, donation=donation, reason=payload.reason)

@@ -11,10 +11,12 @@ from uuid import UUID
 
 from ninja import Schema
 
+from bastion.core.schemas import IsoDateTime
+
 # --- Catalogue --------------------------------------------------------------------------
 
 
-class UnitOut(Schema):
+class SuppliesUnitOut(Schema):
     code: str
     name_zh: str
     name_en: str
@@ -22,7 +24,7 @@ class UnitOut(Schema):
     standard_factor: Decimal | None
 
 
-class UnitIn(Schema):
+class SuppliesUnitIn(Schema):
     code: str
     name_zh: str
     name_en: str = ""
@@ -187,7 +189,7 @@ class DonationLineOut(Schema):
     expires_on: dt.date | None
 
 
-class ReceiptOut(Schema):
+class SuppliesReceiptOut(Schema):
     public_id: UUID
     warehouse: UUID
     received_at: dt.datetime
@@ -199,7 +201,7 @@ class DonationDetailOut(DonationFields):
     cash_received: Decimal
     value: Decimal
     value_received: Decimal
-    receipts: list[ReceiptOut]
+    receipts: list[SuppliesReceiptOut]
     acknowledgement_url: str | None
 
 
@@ -214,7 +216,7 @@ class ReceiveLineIn(Schema):
 class ReceiveIn(Schema):
     warehouse: UUID
     lines: list[ReceiveLineIn]
-    received_at: dt.datetime | None = None
+    received_at: IsoDateTime | None = None
     note: str = ""
 
 
@@ -223,10 +225,10 @@ class CashReceiveIn(Schema):
     amount: str
     reference: str = ""
     payer_account: str = ""
-    at: dt.datetime | None = None
+    at: IsoDateTime | None = None
 
 
-class ReasonIn(Schema):
+class SuppliesReasonIn(Schema):
     reason: str
 
 
@@ -337,7 +339,7 @@ class MoveOut(Schema):
         return obj.transfer.number if obj.transfer_id else None
 
 
-class AdjustIn(Schema):
+class SuppliesAdjustIn(Schema):
     item: str
     quantity: str
     unit: str | None = None
@@ -362,7 +364,7 @@ class TransferLineIn(Schema):
     lot: UUID | None = None
 
 
-class TransferIn(Schema):
+class SuppliesTransferIn(Schema):
     source: UUID
     target: UUID
     lines: list[TransferLineIn]
@@ -385,7 +387,7 @@ class TransferOut(Schema):
         return obj.target.public_id
 
 
-class CorrectionIn(Schema):
+class SuppliesCorrectionIn(Schema):
     quantity: str  # what the entry should be, in the base unit (0 voids it)
     reason: str
 
@@ -429,7 +431,7 @@ class AllocationOut(AllocationFields):
         return obj.warehouse.public_id if obj.warehouse_id else None
 
 
-class TraceOut(Schema):
+class SuppliesTraceOut(Schema):
     quantity: Decimal
     donation: str | None
     donor: str
@@ -449,7 +451,7 @@ class AllocationLineOut(Schema):
     shortfall: Decimal
     awaiting_confirmation: Decimal
     base_unit: str
-    trace: list[TraceOut]
+    trace: list[SuppliesTraceOut]
 
 
 class ShipmentLineOut(Schema):
@@ -482,7 +484,7 @@ class ApprovalIn(Schema):
     lot: UUID | None = None
 
 
-class DecisionIn(Schema):
+class SuppliesDecisionIn(Schema):
     lines: list[ApprovalIn]
     warehouse: UUID | None = None
     note: str = ""
@@ -510,13 +512,13 @@ class ReceivedLineIn(Schema):
 class ConfirmIn(Schema):
     lines: list[ReceivedLineIn]
     note: str = ""
-    received_at: dt.datetime | None = None
+    received_at: IsoDateTime | None = None
 
 
 # --- Cash -------------------------------------------------------------------------------
 
 
-class AccountOut(Schema):
+class SuppliesAccountOut(Schema):
     public_id: UUID
     name: str
     bank: str
@@ -536,7 +538,7 @@ class AccountOut(Schema):
         return totals_of(obj)
 
 
-class AccountIn(Schema):
+class SuppliesAccountIn(Schema):
     name: str
     region: str
     bank: str = ""

@@ -4,23 +4,24 @@ transfers and the auditors' Excel export.
 No `from __future__ import annotations`: ninja and @paginate read the runtime annotations.
 """
 
-import datetime as dt
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
+from bastion.core.pagination import PageNumberPagination
+from bastion.core.schemas import IsoDateTime
 from bastion.supplies.api.common import api_user, item_named, one_of, region_for, unit_named
 from bastion.supplies.api.schemas import (
-    AdjustIn,
-    CorrectionIn,
     LotOut,
     MoveOut,
     StockRowOut,
-    TransferIn,
+    SuppliesAdjustIn,
+    SuppliesCorrectionIn,
+    SuppliesTransferIn,
     TransferOut,
     WarehouseIn,
     WarehouseOut,
@@ -134,7 +135,7 @@ def _lot(warehouse, public_id, field="lot"):
 
 
 @router.post("/warehouses/{public_id}/adjustments", response={201: list[MoveOut]})
-def adjust(request, public_id: UUID, payload: AdjustIn):
+def adjust(request, public_id: UUID, payload: SuppliesAdjustIn):
     """A stock count differs: increase or decrease (with a reason); a decrease without a
     lot takes first-in-first-out."""
     user = api_user(request)
@@ -173,7 +174,7 @@ def write_off(request, public_id: UUID, payload: WriteOffIn):
 
 
 @router.post("/transfers", response={201: TransferOut})
-def transfer(request, payload: TransferIn):
+def transfer(request, payload: SuppliesTransferIn):
     user = api_user(request)
     warehouses = sel.warehouse_list(user=user)
     source = one_of(warehouses, payload.source, field="source")
@@ -225,8 +226,8 @@ def list_moves(
     warehouse: UUID | None = None,
     item: str = "",
     kind: str = "",
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: IsoDateTime | None = None,
+    until: IsoDateTime | None = None,
 ):
     """Ledger entries in scope, oldest first."""
     return _moves(api_user(request), warehouse, item, kind, since, until)
@@ -238,7 +239,7 @@ def get_move(request, public_id: UUID):
 
 
 @router.post("/moves/{public_id}/corrections", response={201: MoveOut})
-def correct_move(request, public_id: UUID, payload: CorrectionIn):
+def correct_move(request, public_id: UUID, payload: SuppliesCorrectionIn):
     """A new entry that corrects this one to `quantity` (base unit; 0 voids it)."""
     user = api_user(request)
     move = sel.move_get(user=user, public_id=public_id)
@@ -254,8 +255,8 @@ def export_ledger(
     warehouse: UUID | None = None,
     item: str = "",
     kind: str = "",
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: IsoDateTime | None = None,
+    until: IsoDateTime | None = None,
 ):
     """The ledger as .xlsx for auditors (scope, filters and as-of in the file; audited)."""
     from bastion.supplies.exports import ledger_workbook

@@ -3,8 +3,6 @@
 No `from __future__ import annotations`: ninja reads the runtime annotations.
 """
 
-import datetime as dt
-
 from django.conf import settings
 from django.http import Http404
 from ninja import Router
@@ -12,6 +10,7 @@ from ninja import Router
 from bastion.core.apierrors import ApiError
 from bastion.core.audit import client_ip
 from bastion.core.ratelimit import rate_limit_hit
+from bastion.core.schemas import IsoDateTime
 from bastion.supplies.api.common import api_user
 from bastion.supplies.api.schemas import SummaryOut
 from bastion.supplies.api.stock import stock_out
@@ -42,7 +41,7 @@ def _out(figures) -> dict:
 
 
 @router.get("/summary", response=SummaryOut)
-def summary(request, as_of: dt.datetime | None = None):
+def summary(request, as_of: IsoDateTime | None = None):
     """Donors by kind, value in kind, cash, requests, shipments, stock of the caller's scope."""
     user = api_user(request)
     if not can_view(user):

@@ -22,15 +22,15 @@ from bastion.volunteers.api.schemas import (
     CheckOut,
     ClaimIn,
     ClaimOut,
-    ConfirmIn,
     CorrectIn,
     NoShowIn,
     OfflineClaimIn,
     RankOut,
-    ReasonIn,
-    RecordOut,
     RosterPageOut,
     ScanIn,
+    VolunteersConfirmIn,
+    VolunteersReasonIn,
+    VolunteersRecordOut,
 )
 from bastion.volunteers.models import CheckMethod
 from bastion.volunteers.selectors.claims import (
@@ -108,7 +108,7 @@ def roster(request, public_id: UUID):
 
 
 @router.post("/claims/{public_id}/cancel", response=ClaimOut)
-def cancel(request, public_id: UUID, payload: ReasonIn):
+def cancel(request, public_id: UUID, payload: VolunteersReasonIn):
     user = api_user(request)
     item = claim_get_for_actor(actor=user, public_id=public_id)
     with refusals():
@@ -145,7 +145,7 @@ def leader_check(request, public_id: UUID, payload: CheckIn):
 
 
 @router.post("/claims/{public_id}/attendance", response={201: AttendanceOut})
-def confirm(request, public_id: UUID, payload: ConfirmIn):
+def confirm(request, public_id: UUID, payload: VolunteersConfirmIn):
     user = api_user(request)
     item = claim_get_for_actor(actor=user, public_id=public_id)
     with refusals():
@@ -175,7 +175,7 @@ def correct(request, public_id: UUID, payload: CorrectIn):
     return Status(201, new)
 
 
-@router.get("/me/record", response=RecordOut)
+@router.get("/me/record", response=VolunteersRecordOut)
 def record(request):
     """The caller's own hours, points, attendance and upcoming claims."""
     result = my_record(user=api_user(request))

@@ -10,21 +10,22 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bastion.access.roles import Perm
 from bastion.access.scoping import can_on_path, has_perm, region_paths
+from bastion.core.pagination import PageNumberPagination
 from bastion.geo.models import Level
 from bastion.people.selectors import person_list
 from bastion.volunteers.api.common import api_user, region_by_code
 from bastion.volunteers.api.schemas import (
     KindIn,
     KindOut,
-    ReasonIn,
     ResidentIn,
     ResidentOut,
     RulesIn,
     RulesOut,
+    VolunteersReasonIn,
 )
 from bastion.volunteers.models import ResidentVolunteer, TaskKind
 from bastion.volunteers.selectors.places import rules_for
@@ -117,7 +118,7 @@ def register_resident(request, payload: ResidentIn):
 
 
 @router.post("/residents/{public_id}/leave", response=ResidentOut)
-def resident_leave(request, public_id: UUID, payload: ReasonIn):
+def resident_leave(request, public_id: UUID, payload: VolunteersReasonIn):
     user = api_user(request)
     resident = _residents(user).filter(public_id=public_id).first()
     if resident is None:

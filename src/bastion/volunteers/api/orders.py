@@ -12,17 +12,18 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from bastion.core.pagination import PageNumberPagination
 from bastion.people.models import Person
 from bastion.volunteers.api.common import api_user, refusals, region_by_code
 from bastion.volunteers.api.schemas import (
-    DispatchIn,
-    NoteIn,
     OrderIn,
     OrderOut,
     RatingLinkOut,
-    ReasonIn,
+    VolunteersDispatchIn,
+    VolunteersNoteIn,
+    VolunteersReasonIn,
 )
 from bastion.volunteers.models import OrderStatus
 from bastion.volunteers.selectors.orders import order_get, order_list
@@ -81,7 +82,7 @@ def _then(user, public_id, call):
 
 
 @router.post("/orders/{public_id}/dispatch", response=OrderOut)
-def dispatch(request, public_id: UUID, payload: DispatchIn):
+def dispatch(request, public_id: UUID, payload: VolunteersDispatchIn):
     user = api_user(request)
     person = Person.objects.filter(public_id=payload.person).first()
     if person is None:
@@ -99,7 +100,7 @@ def accept(request, public_id: UUID):
 
 
 @router.post("/orders/{public_id}/release", response=OrderOut)
-def release(request, public_id: UUID, payload: ReasonIn):
+def release(request, public_id: UUID, payload: VolunteersReasonIn):
     user = api_user(request)
     return _then(
         user,
@@ -109,7 +110,7 @@ def release(request, public_id: UUID, payload: ReasonIn):
 
 
 @router.post("/orders/{public_id}/done", response=OrderOut)
-def done(request, public_id: UUID, payload: NoteIn):
+def done(request, public_id: UUID, payload: VolunteersNoteIn):
     user = api_user(request)
     return _then(
         user, public_id, lambda o: order_services.order_done(actor=user, order=o, note=payload.note)
@@ -117,7 +118,7 @@ def done(request, public_id: UUID, payload: NoteIn):
 
 
 @router.post("/orders/{public_id}/cancel", response=OrderOut)
-def cancel(request, public_id: UUID, payload: ReasonIn):
+def cancel(request, public_id: UUID, payload: VolunteersReasonIn):
     user = api_user(request)
     return _then(
         user,

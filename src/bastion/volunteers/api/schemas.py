@@ -77,11 +77,11 @@ class TaskPatchIn(Schema):
     reason: str = Field("", max_length=300, description="told to the volunteers with the change")
 
 
-class ReasonIn(Schema):
+class VolunteersReasonIn(Schema):
     reason: str = Field("", max_length=300)
 
 
-class RegionRef(Schema):
+class VolunteersRegionRef(Schema):
     code: str
     name: str
 
@@ -92,7 +92,7 @@ class TaskOut(Schema):
     kind: str
     kind_name: str
     publisher_kind: str
-    region: RegionRef
+    region: VolunteersRegionRef
     location_kind: str
     address: str
     starts_at: dt.datetime
@@ -262,7 +262,7 @@ class CheckOut(Schema):
     created: bool
 
 
-class ConfirmIn(Schema):
+class VolunteersConfirmIn(Schema):
     hours: Decimal | None = Field(None, ge=0, le=24, description="empty: from the check-in/out")
     note: str = Field("", max_length=300)
 
@@ -277,7 +277,7 @@ class CorrectIn(Schema):
     note: str = Field(..., min_length=1, max_length=300)
 
 
-class RecordOut(Schema):
+class VolunteersRecordOut(Schema):
     hours: Decimal
     points: int
     attended: int
@@ -312,8 +312,8 @@ class OrderIn(Schema):
 
 class OrderOut(Schema):
     public_id: UUID
-    community: RegionRef
-    region: RegionRef
+    community: VolunteersRegionRef
+    region: VolunteersRegionRef
     source: str
     kind: str
     detail: str
@@ -338,11 +338,11 @@ class OrderOut(Schema):
         return mask_name(obj.volunteer.name) if obj.volunteer_id else ""
 
 
-class DispatchIn(Schema):
+class VolunteersDispatchIn(Schema):
     person: UUID
 
 
-class NoteIn(Schema):
+class VolunteersNoteIn(Schema):
     note: str = Field("", max_length=300)
 
 
@@ -378,7 +378,7 @@ class RulesIn(Schema):
 
 
 class RulesOut(RulesIn):
-    region: RegionRef
+    region: VolunteersRegionRef
     inherited_from: str = Field("", description="path of the region whose rules apply; '' defaults")
 
 
@@ -393,8 +393,8 @@ class ResidentOut(Schema):
     public_id: UUID
     person: UUID
     name: str
-    community: RegionRef
-    home_grid: RegionRef
+    community: VolunteersRegionRef
+    home_grid: VolunteersRegionRef
     username: str
     skills: list[str]
     active: bool

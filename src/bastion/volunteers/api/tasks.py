@@ -14,20 +14,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from bastion.core.pagination import PageNumberPagination
 from bastion.party.models import Organization, Team
 from bastion.volunteers.api.common import api_user, refusals, region_by_code
 from bastion.volunteers.api.schemas import (
     CodeOut,
     NearbyPageOut,
-    ReasonIn,
     SeriesIn,
     SeriesOut,
     TaskDetailOut,
     TaskIn,
     TaskOut,
     TaskPatchIn,
+    VolunteersReasonIn,
 )
 from bastion.volunteers.models import PublisherKind, TaskStatus
 from bastion.volunteers.rules import cancel_deadline
@@ -176,7 +177,7 @@ def get_series(request, public_id: UUID):
 
 
 @router.post("/series/{public_id}/cancel", response=SeriesOut)
-def cancel_series(request, public_id: UUID, payload: ReasonIn):
+def cancel_series(request, public_id: UUID, payload: VolunteersReasonIn):
     user = api_user(request)
     series = series_get(user=user, public_id=public_id)
     task_services.series_cancel(actor=user, series=series, reason=payload.reason)
@@ -239,7 +240,7 @@ def change_task(request, public_id: UUID, payload: TaskPatchIn):
 
 
 @router.post("/tasks/{public_id}/cancel", response=TaskDetailOut)
-def cancel_task(request, public_id: UUID, payload: ReasonIn):
+def cancel_task(request, public_id: UUID, payload: VolunteersReasonIn):
     user = api_user(request)
     task_services.task_cancel(
         actor=user, task=task_get(user=user, public_id=public_id), reason=payload.reason
