@@ -33,7 +33,7 @@ lint: venv
 
 ## Benchmarks on PostgreSQL (DATABASE_URL=postgres://...): no BENCH_ARGS = the whole set on the
 ## county at scale as one table (needs wrk); BENCH_ARGS="table --only rollups" picks one of
-## import|followup|rollups|pages|briefing; BENCH_ARGS=scale builds the county only;
+## import|followup|rollups|pages|dashboard|briefing; BENCH_ARGS=scale builds the county only;
 ## BENCH_ARGS=monitoring (or roster, party, campaigns, ...) runs an earlier suite
 bench: venv
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -19,13 +19,18 @@ def test_tiny_county_and_its_results_table(tmp_path):
     assert result["party_members"] >= 50
     assert any("rows/s" in line for line in lines)
 
-    rows = table.rollup_rows(runs=1) + table.page_rows(runs=1) + table.briefing_rows(runs=1)
+    rows = (
+        table.rollup_rows(runs=1)
+        + table.page_rows(runs=1)
+        + table.dashboard_rows(runs=1)
+        + table.briefing_rows(runs=1)
+    )
     names = [r["benchmark"] for r in rows]
     for level in ("county", "town", "grid"):
         for case in ("monitoring counts", "campaign coverage", "people (indicator)"):
             assert f"{case}, {level}" in names, names  # no "(figures DIFFER)"
-    timed = [r for r in rows if not r["benchmark"].startswith("county briefing")]
-    assert all(r["figure"] > 0 and r["met"] is not None for r in timed)
+    assert all(r["figure"] > 0 and r["met"] is not None for r in rows)
+    assert "county dashboard page, cold (GET)" in names and "county briefing (generate)" in names
     assert "nearby tasks, county-wide volunteer" in names
     text = table.render(rows)
     assert "met?" in text and "grid worker's today page" in text

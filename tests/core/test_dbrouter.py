@@ -92,3 +92,37 @@ def test_the_pin_expires(county, with_replica, settings):
 
 def test_without_a_replica_everything_reads_the_primary(county):
     assert _routed(_request("GET", county.command)) == "default"
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("reports:index", {}),
+        ("reports:records", {"code": "people"}),
+        ("reports:dashboard", {}),
+        ("reports:bigscreen", {}),
+        ("reports:dashboard_data", {"part": "figures"}),
+        ("reports:dashboard_export", {"table": "figures"}),
+    ],
+)
+def test_every_dashboard_and_report_page_reads_from_the_replica(name, kwargs):
+    from django.urls import resolve, reverse
+
+    view = resolve(reverse(name, kwargs=kwargs)).func
+    assert getattr(view, "reads_from_replica", False), f"{name} reads only from the primary"
+
+
+def test_a_dashboard_page_evaluates_its_figures_on_the_replica(
+    county, with_replica, client, login, monkeypatch
+):
+    decided = []
+    route = dbrouter.ReplicaRouter.db_for_read
+
+    def spy(self, model, **hints):
+        # Note the decision, answer None: the test database has no replica alias.
+        decided.append(route(self, model, **hints))
+
+    monkeypatch.setattr(dbrouter.ReplicaRouter, "db_for_read", spy)
+    login(county.command)
+    assert client.get("/reports/dashboard/").status_code == 200
+    assert "replica" in decided

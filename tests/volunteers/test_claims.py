@@ -283,3 +283,18 @@ def test_left_resident_cannot_claim(vol, county):
     with pytest.raises((ValidationError, Http404)):
         claim_create(actor=vol.resident_user, task=task)
     assert Task.objects.get(pk=task.pk).claimed_count == 0
+
+
+def test_a_volunteer_who_cancels_tells_the_publisher_and_the_leader(vol, county):
+    task = vol.make_task()
+    Task.objects.filter(pk=task.pk).update(leader=county.gridworker)
+    task.refresh_from_db()
+    claim = claim_create(actor=vol.county.volunteer, task=task).claim
+    claim_cancel(actor=vol.county.volunteer, claim=claim, reason="家中有事")
+    told = Notification.objects.filter(body="家中有事")
+    assert set(told.values_list("recipient", flat=True)) == {
+        county.community.pk,
+        county.gridworker.pk,
+    }
+    assert all("张" in n.title and "张建国" not in n.title for n in told)  # masked name
+    assert not Notification.objects.filter(recipient=vol.county.volunteer).exists()

@@ -1,7 +1,8 @@
 """Dashboards and reports read from a streaming replica; everything else uses the primary.
 
 With DATABASE_REPLICA_URL set, settings define the `replica` alias and this router. A
-view opts in with `@reads_from_replica` (the indicator pages and API): inside it,
+view opts in with `@reads_from_replica` (the indicator pages and API, the dashboard pages,
+big screen, chart data and exports): inside it,
 reads go to the replica, writes still to the primary. A replica lags behind the
 primary, so a user who has just written is pinned to the primary for
 BASTION_REPLICA_PIN_SECONDS (decision 0083): `ReplicaPinMiddleware` notes each
@@ -80,6 +81,7 @@ def reads_from_replica(view):
         finally:
             _replica_reads.reset(token)
 
+    wrapper.reads_from_replica = True  # outer decorators copy it (functools.wraps)
     return wrapper
 
 

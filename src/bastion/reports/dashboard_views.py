@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from bastion.access.exports import export_workbook
+from bastion.core.dbrouter import reads_from_replica
 from bastion.reports import dashboard as dash
 
 
@@ -81,6 +82,7 @@ def _context(request: HttpRequest, params: _Params) -> dict:
 
 @login_required
 @never_cache
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     params = _Params(request)
     context = _context(request, params)
@@ -89,6 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+@reads_from_replica
 def bigscreen(request: HttpRequest) -> HttpResponse:
     params = _Params(request)
     context = _context(request, params)
@@ -97,6 +100,7 @@ def bigscreen(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+@reads_from_replica
 def dashboard_data(request: HttpRequest, part: str) -> JsonResponse:
     """JSON for the charts and the auto refresh: figures | trend | children | map."""
     params = _Params(request)
@@ -147,6 +151,7 @@ def dashboard_data(request: HttpRequest, part: str) -> JsonResponse:
 
 
 @login_required
+@reads_from_replica
 def dashboard_export(request: HttpRequest, table: str) -> HttpResponse:
     """Any dashboard table as .xlsx: the figures, the sub-regions, or the trend."""
     params = _Params(request)

@@ -34,6 +34,7 @@ from bastion.volunteers.selectors.places import rules_for
 from bastion.volunteers.services.common import (
     is_system,
     notify_claim,
+    notify_task_staff,
     require_manage,
     require_task_visible,
     when_text,
@@ -276,6 +277,19 @@ def claim_cancel(*, actor, claim: Claim, reason: str = "") -> Claim:
                 % {"t": locked_task.title, "w": when_text(locked_task)},
                 body=reason,
                 level="warning",
+                actor=actor,
+            )
+        else:
+            notify_task_staff(
+                locked_task,
+                title=_("%(who)s取消了任务“%(t)s”（%(w)s）的%(what)s")
+                % {
+                    "who": mask_name(locked.person.name),
+                    "t": locked_task.title,
+                    "w": when_text(locked_task),
+                    "what": _("认领") if old == ClaimStatus.CLAIMED else _("候补"),
+                },
+                body=reason,
                 actor=actor,
             )
         if old == ClaimStatus.CLAIMED:
