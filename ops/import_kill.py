@@ -26,7 +26,8 @@ from ops import stack
 
 
 def _roster(path: Path, rows: int, grid_code: str, run: int) -> None:
-    """`rows` new people, named 导入<run>-<i>, with ID numbers no earlier run used."""
+    """`rows` new people, named 导入<run>-<i>, with ID numbers no earlier run used and none
+    of the demo county's (another division: the demo's people would be merged into)."""
     from bastion.core.idnumber import make_id_number
 
     with path.open("w", newline="", encoding="utf-8") as out:
@@ -34,7 +35,7 @@ def _roster(path: Path, rows: int, grid_code: str, run: int) -> None:
         writer.writerow(["姓名", "身份证号", "手机号", "网格", "户号"])
         for i in range(rows):
             born = dt.date(1950, 1, 1) + dt.timedelta(days=i % 20000)
-            number = make_id_number("430121", born, run * 2 + i // 20000)
+            number = make_id_number("430124", born, run * 2 + i // 20000)
             writer.writerow([f"导入{run}-{i}", number, f"139{i:08d}", grid_code, f"{i // 4}号"])
 
 

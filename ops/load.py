@@ -236,7 +236,8 @@ def run(args) -> dict:
             if args.restart_postgres_after is not None and restart is None \
                     and elapsed >= args.restart_postgres_after:  # fmt: skip
                 restart = _restart_postgresql()
-            time.sleep(min(5, max(0.1, duration - elapsed)))
+            # Every 5 s, or 20 samples in all on a short run (its warm window needs some).
+            time.sleep(min(5, duration / 20, max(0.1, duration - elapsed)))
         stop.set()
         for thread in threads:
             thread.join(60)

@@ -36,6 +36,21 @@ KNOWN_FINDINGS: set[str] = set()
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """schemathesis calls the WSGI app directly, whose request signals close the database
+    connection after each request (close_old_connections), which on PostgreSQL ends the
+    test's transaction. Django's test client disconnects them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def bearer(county):
     officer = make_user("fuzz_town", Role.TOWN_OFFICER, county.town_a)

@@ -74,3 +74,11 @@ def test_a_date_time_must_be_iso_8601_not_a_number(client, headers, query):
     assert client.get(query, **headers).status_code == 422
     iso = query.split("=")[0] + "=2020-02-07T08:00:00%2B08:00"
     assert client.get(iso, **headers).status_code == 200
+
+
+def test_a_date_time_with_an_offset_no_place_uses_is_a_422(client, headers):
+    # PostgreSQL stores offsets up to ±15:59: this was a 500 there.
+    bad = "/api/v1/supplies/moves?until=1200-07-26T08:34:42%2B21:46"
+    assert client.get(bad, **headers).status_code == 422
+    far_east = "/api/v1/supplies/moves?until=2020-02-07T08:00:00%2B14:00"
+    assert client.get(far_east, **headers).status_code == 200

@@ -9,7 +9,7 @@ from typing import Annotated
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.schema import DjangoGetter
-from pydantic import BeforeValidator, model_validator
+from pydantic import AfterValidator, BeforeValidator, model_validator
 
 
 class ObjectIn(Schema):
@@ -39,5 +39,22 @@ def _iso_only(value):
     return value
 
 
-IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_only)]
+MAX_UTC_OFFSET = dt.timedelta(hours=14)  # the widest offset in use (Kiribati)
+
+
+def _real_offset(value: dt.datetime) -> dt.datetime:
+    """Refuse offsets no place uses (PostgreSQL stores at most ±15:59), then hold the
+    moment in UTC."""
+    offset = value.utcoffset()
+    if offset is None:
+        return value
+    if abs(offset) > MAX_UTC_OFFSET:
+        raise ValueError(_("时区偏移超出范围（最多±14:00）"))
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError as exc:
+        raise ValueError(_("日期时间超出范围")) from exc
+
+
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_only), AfterValidator(_real_offset)]
 """A date-time given as an ISO 8601 string (query parameters and bodies)."""
