@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import stat
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from bastion.access.roles import Role
 from bastion.core.importing import ImportMode
 from bastion.party import services
 from bastion.party.models import MemberImport, Membership, PartyMember
+from bastion.party.services.memberimport import member_import_source
 from bastion.people.identity import reveal_id_number
 from bastion.people.models import Person
 from tests.mixins import api_post, table_file
@@ -274,6 +277,9 @@ def test_import_pages_upload_preview_run_and_error_download(county, party_tree, 
     response = client.post("/party/members/import/", {"file": upload})
     assert response.status_code == 302
     job = MemberImport.objects.get()
+    stored = member_import_source(job)
+    assert stat.S_IMODE(os.stat(stored).st_mode) == 0o600  # ID numbers: the server's only
+    assert stat.S_IMODE(os.stat(stored.parent).st_mode) == 0o700
     preview = client.get(response["Location"])
     html = preview.content.decode()
     assert preview.status_code == 200 and "第5行 党组织" in html

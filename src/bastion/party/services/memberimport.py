@@ -34,6 +34,7 @@ from bastion.geo.models import Level, Region
 from bastion.party.models import MemberImport, MemberStatus, Organization, PartyMember
 from bastion.party.services.common import is_system
 from bastion.party.services.members import already_member_message, member_enroll
+from bastion.people.importjobs import imports_dir, private_file
 from bastion.people.services import PersonInput, person_link_or_register
 
 COLUMNS = [
@@ -358,9 +359,9 @@ def member_import(
 
 
 def _imports_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """The people imports' private folder (0700); a member roster left there unclaimed is
+    purged with theirs (`people.importjobs.import_uploads_purge`)."""
+    return imports_dir()
 
 
 def member_import_upload(
@@ -375,7 +376,7 @@ def member_import_upload(
     if (getattr(uploaded_file, "size", 0) or 0) > limit:
         raise ValidationError({"file": [_("文件过大")]})
     stored_name = f"party-{secrets.token_hex(16)}{suffix}"
-    with open(_imports_dir() / stored_name, "wb") as out:
+    with private_file(_imports_dir() / stored_name) as out:  # 0600: ID numbers inside
         for piece in uploaded_file.chunks():
             out.write(piece)
     job = MemberImport(
