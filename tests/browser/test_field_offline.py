@@ -231,6 +231,47 @@ def test_first_load_is_small_and_the_next_comes_from_the_cache(
     assert from_worker[f"{base}/static/field/field.css"] is True
 
 
+def test_a_send_the_server_turns_away_is_retried_by_itself_after_retry_after(
+    live_server,
+    transactional_db,
+    field_day,  # noqa: F811
+    phone_page,
+):
+    """Online, but the server answers 503 (the database away): the entry stays queued and
+    the page tries again on its own after Retry-After, with no button and no reload."""
+    page = phone_page
+    base = live_server.url
+    zhang = str(field_day.zhang.public_id)
+    _log_in(page, base, "gridworker", "/field/today/")
+    _ready(page)
+    turned_away = []
+
+    def unavailable_once(route):
+        if route.request.method == "POST" and not turned_away:
+            turned_away.append(route.request.headers.get("idempotency-key"))
+            route.fulfill(
+                status=503,
+                headers={"Retry-After": "1", "Content-Type": "application/json"},
+                body='{"code": "service_unavailable", "message": "x", "fields": {}}',
+            )
+        else:
+            route.continue_()
+
+    # The context, not the page: the service worker may make the request.
+    page.context.route("**/api/v1/field/entries", unavailable_once)
+    _record_followup(page, zhang, "36.6")
+    deadline = time.monotonic() + 15
+    while not turned_away and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # lets the route handler run
+    assert len(turned_away) == 1, "the entry was never sent"
+    _wait_queue(page, 1, 0)  # turned away: still queued, nothing refused
+    _wait_until(page, "document.querySelector('#queue-count').dataset.pending === '0'", 15)
+    assert len(turned_away) == 1
+    followup = FollowUp.objects.get(observation=field_day.zhang)
+    assert str(followup.temperature) == "36.6"
+    assert IdempotencyRecord.objects.filter(key=turned_away[0]).count() == 1
+
+
 _V1_QUEUE = """([owner, ref]) => new Promise((resolve, reject) => {
   const req = indexedDB.open('bastion-field', 1);
   req.onupgradeneeded = () => {

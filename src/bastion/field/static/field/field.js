@@ -217,7 +217,10 @@
         if (res.status === 401 || (res.status === 403 && body.code !== "forbidden")) {
           state.loginNeeded = true; return "stop";
         }
-        if (res.status === 429 || res.status >= 500) return "stop";
+        if (res.status === 429 || res.status >= 500) {
+          state.retryHint = parseInt(res.headers.get("Retry-After"), 10) || 0;
+          return "stop";
+        }
         e.status = "rejected";
         e.reason = body.message || T.rejected;
         e.fields = body.fields || {};
@@ -225,28 +228,43 @@
         if (detail) e.reason = e.reason + "：" + detail;
         return idbPut("entries", e).then(function () { return "next"; });
       });
-    }, function () { return "stop"; });
+    }, function () { state.retryHint = 0; return "stop"; });
   }
 
   var draining = null;
+
+  /* After a send that failed while the phone counts as online (a weak signal, a 503, a
+     429), try again by itself: after Retry-After when the server gave one, else after
+     5 s, 10 s, 20 s ... up to 5 minutes. A success resets the wait. */
+  var retry = { timer: null, delay: 0 };
+  function scheduleRetry(hintSeconds) {
+    if (retry.timer) return;
+    retry.delay = hintSeconds > 0 ? hintSeconds * 1000
+      : Math.min(300000, retry.delay ? retry.delay * 2 : 5000);
+    retry.timer = setTimeout(function () { retry.timer = null; drain(); },
+      retry.delay + Math.floor(Math.random() * 500));
+  }
 
   function drain() {
     if (draining) return draining;
     if (!navigator.onLine || !state.user || state.loginNeeded) return Promise.resolve(0);
     var sent = 0;
+    var stopped = false;
     function next() {
       return entriesOf(state.user).then(function (rows) {
         var e = rows.filter(function (r) { return r.status === "pending"; })[0];
         if (!e) return sent;
         return send(e).then(function (outcome) {
           if (outcome === "sent") sent += 1;
-          if (outcome === "stop") return sent;
+          if (outcome === "stop") { stopped = true; return sent; }
           return loadLocal().then(function () { render(); return next(); });
         });
       });
     }
     draining = next().then(function (n) {
       draining = null;
+      if (stopped && !state.loginNeeded) scheduleRetry(state.retryHint);
+      else if (!stopped) retry.delay = 0;
       return loadLocal().then(function () { render(); return n; });
     }, function () { draining = null; render(); return 0; });
     return draining;
