@@ -1,8 +1,9 @@
 """Mixed load against gunicorn on loopback, with an optional PostgreSQL restart mid-run.
 
 Grid workers enter follow-ups and household visits, volunteers list and claim tasks, the
-command reads indicators and a town officer opens report pages, all at once, for a
-bounded time. At the end:
+command reads indicators and a town officer opens report and dashboard pages, all at
+once, for a bounded time (`--think 0` drops the pauses: the servers' capacity). At the
+end:
 
 - no response is a 500 (outside a PostgreSQL restart window, none is a 5xx at all;
   inside it, the app answers 503 with Retry-After, or the connection is refused);
@@ -112,8 +113,11 @@ def _fixtures() -> dict:
 
 
 class Load:
-    def __init__(self, port: int, fx: dict, tally: stack.Tally, stop: threading.Event):
+    def __init__(
+        self, port: int, fx: dict, tally: stack.Tally, stop: threading.Event, think: float = 1.0
+    ):
         self.port, self.fx, self.tally, self.stop = port, fx, tally, stop
+        self.think = think  # scales every pause between requests; 0 = back to back
         self.lock = threading.Lock()
         self.events: list[tuple[float, str, int]] = []
 
@@ -124,6 +128,10 @@ class Load:
             self.tally.add(kind, status, time.monotonic() - begun)
             self.events.append((time.time(), kind, status))
         return status, parsed
+
+    def _pause(self, rng: random.Random, low: float, high: float) -> None:
+        if self.think > 0:
+            time.sleep(rng.uniform(low, high) * self.think)
 
     def grid_worker(self, rng: random.Random) -> None:
         auth = {"Authorization": f"Bearer {self.fx['grid']}"}
@@ -147,7 +155,7 @@ class Load:
                 )  # fmt: skip
                 if status == 201 and parsed:
                     self.tally.acknowledged.append(("visit", parsed["public_id"]))
-            time.sleep(rng.uniform(0.05, 0.3))
+            self._pause(rng, 0.05, 0.3)
 
     def volunteer(self, rng: random.Random) -> None:
         auth = {"Authorization": f"Bearer {self.fx['volunteer']}"}
@@ -162,7 +170,7 @@ class Load:
                 )  # fmt: skip
                 if status == 201 and parsed:
                     self.tally.acknowledged.append(("claim", parsed["public_id"]))
-            time.sleep(rng.uniform(0.05, 0.3))
+            self._pause(rng, 0.05, 0.3)
 
     def command(self, rng: random.Random) -> None:
         auth = {"Authorization": f"Bearer {self.fx['command']}"}
@@ -176,13 +184,17 @@ class Load:
                     time.sleep(0.5)
                     continue
             roll = rng.random()
-            if roll < 0.6:
+            if roll < 0.45:
                 self._do("indicator", "GET", f"/api/v1/indicators/{rng.choice(codes)}", auth)
-            elif roll < 0.8:
+            elif roll < 0.6:
                 self._do("page", "GET", "/reports/", cookie)
+            elif roll < 0.75:
+                self._do("dashboard", "GET", "/reports/dashboard/", cookie)
+            elif roll < 0.9:  # the dashboard's own refresh
+                self._do("dashboard", "GET", "/reports/dashboard/data/figures.json", cookie)
             else:
                 self._do("page", "GET", "/", cookie)
-            time.sleep(rng.uniform(0.1, 0.5))
+            self._pause(rng, 0.1, 0.5)
 
 
 def _restart_postgresql() -> tuple[float, float]:
@@ -219,7 +231,7 @@ def run(args) -> dict:
     fx = _fixtures()
     server = stack.start_gunicorn(env, work, workers=args.workers)
     tally, stop = stack.Tally(), threading.Event()
-    load = Load(server.port, fx, tally, stop)
+    load = Load(server.port, fx, tally, stop, think=args.think)
     roles = [load.grid_worker] * args.grid + [load.volunteer] * args.volunteers
     roles += [load.command] * args.command
     threads = [threading.Thread(target=r, args=(random.Random(i),), daemon=True)  # noqa: S311
@@ -302,6 +314,8 @@ def main(argv=None) -> int:
     parser.add_argument("--grid", type=int, default=6, help="grid-worker clients")
     parser.add_argument("--volunteers", type=int, default=4, help="volunteer clients")
     parser.add_argument("--command", type=int, default=3, help="command clients")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="scale of the pauses between requests (0: back to back)")  # fmt: skip
     parser.add_argument("--restart-postgres-after", type=float, default=None, metavar="SECONDS")
     parser.add_argument("--recovery-seconds", type=float, default=10,
                         help="after the restart, how long failures are still expected")  # fmt: skip
