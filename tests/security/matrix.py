@@ -199,9 +199,15 @@ def plaintext_in(response, plaintext: frozenset[str]) -> list[str]:
 # --- objects behind the path parameters ----------------------------------------------
 
 
+# Models whose `path` is a party organization path, not a region path.
+ORG_PATH_MODELS = {"party.Organization"}
+
+
 def _scoped_filter(model, world: World):
     """Objects of `model` strictly inside town 1 (None when the model carries no scope)."""
     names = {f.name for f in model._meta.fields}
+    if model._meta.label in ORG_PATH_MODELS:  # `path` is a party organization path
+        return model.objects.filter(path__startswith=world.org_in)
     for name in ("path", "region_path"):
         if name in names:
             return model.objects.filter(**{f"{name}__startswith": world.town_in.path}).exclude(
