@@ -4,7 +4,8 @@ Keyed by url name (pages) or OpenAPI operation id (API). See tests/security/matr
 Entry for the columns. A permission code means exactly the roles holding it in
 bastion.access.roles.ROLE_PERMISSIONS, so the table follows the roles table.
 "missing" objects: the route's object could not be found in the demo county (a second
-id, a step word, a token): the row pins that everybody gets the same refusal.
+id, a step word, a token, or a record neither the demo nor matrix.town_objects() makes in
+town 1): the row pins only that everybody gets the same refusal (RELIABILITY.md counts them).
 Write operations of the API are sent an empty body: "login" there means any signed-in
 caller reaches validation (422) before any lookup, so nothing about objects leaks.
 New rows: MATRIX_PROPOSE=1 pytest tests/security/test_permission_matrix.py -k classified -s
@@ -820,11 +821,11 @@ TABLE: dict[str, E] = {
     "reports:dashboard_data": E("missing", "nobody"),
     "reports:dashboard_export": E("missing", "nobody"),
     "reports:briefing_list": E(None, "reports.view"),
-    "reports:briefing_detail": E("missing", "nobody"),
-    "reports:briefing_edit": E("missing", "nobody"),
-    "reports:briefing_regenerate": E("missing", "nobody"),
-    "reports:briefing_publish": E("missing", "nobody"),
-    "reports:briefing_word": E("missing", "nobody"),
+    "reports:briefing_detail": E("reports.Briefing", "reports.briefing"),  # a draft
+    "reports:briefing_edit": E("reports.Briefing", "reports.briefing"),  # a draft
+    "reports:briefing_regenerate": E("reports.Briefing", "reports.briefing"),  # a draft
+    "reports:briefing_publish": E("reports.Briefing", "reports.briefing"),  # a draft
+    "reports:briefing_word": E("reports.Briefing", "reports.briefing"),  # a draft
     "field:home": E(None, "login"),
     "field:today": E(None, "login"),
     "field:visits": E(None, "login"),
