@@ -169,6 +169,7 @@ def town_objects(world: World, command) -> None:
 
     from django.utils import timezone
 
+    from bastion.campaigns.services.materials import material_create
     from bastion.command.services.dailyforms import daily_form_create
     from bastion.command.services.meetings import meeting_record
     from bastion.command.services.notices import notice_publish
@@ -226,6 +227,7 @@ def town_objects(world: World, command) -> None:
         fields=[{"code": "meetings_held", "label": "召开会议次数", "kind": "integer"}],
     )
     briefing_generate(user=command, region=town, day=today)
+    material_create(actor=command, name="矩阵测试倡议书", kind="proposal", region=town)
 
 
 def plaintext_numbers() -> frozenset[str]:
