@@ -157,8 +157,77 @@ def build_world(users_only_roles=None) -> World:
             )
             world.clients[(role, side)] = api_login_client(Client(), user)
     world.clients[(ANONYMOUS, "in")] = Client()
+    town_objects(world, User.objects.get(username=f"mx_{Role.COUNTY_COMMAND}_in"))
     world.plaintext = plaintext_numbers()
     return world
+
+
+def town_objects(world: World, command) -> None:
+    """Objects the demo keeps at county level only, made again inside town 1 (through the
+    apps' services) so that their routes are checked inside and outside scope."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bastion.campaigns.services.materials import material_create
+    from bastion.command.services.dailyforms import daily_form_create
+    from bastion.command.services.meetings import meeting_record
+    from bastion.command.services.notices import notice_publish
+    from bastion.command.units import region_unit
+    from bastion.geo.models import Region
+    from bastion.reports.services import briefing_generate
+    from bastion.supplies.models import DonorKind
+    from bastion.supplies.services.cash import cash_account_create, donation_cash_receive
+    from bastion.supplies.services.donations import donation_create
+    from bastion.supplies.services.donors import donor_create
+
+    town = world.town_in
+    today = timezone.localdate()
+    donor = donor_create(
+        actor=command,
+        kind=DonorKind.SOCIAL_ORGANIZATION,
+        name="矩阵测试镇商会",
+        region=town,
+        contact_name="王会长",
+        contact_phone="13900001111",
+    )
+    account = cash_account_create(actor=command, name="矩阵测试镇募捐专户", region=town)
+    donation = donation_create(
+        actor=command, donor=donor, pledged_on=today, lines=[], cash_pledged="1000"
+    )
+    donation_cash_receive(
+        actor=command, donation=donation, account=account, amount="1000", reference="MX1"
+    )
+    unit = region_unit(town)
+    child = Region.objects.filter(parent=town).order_by("code").first()
+    notice_publish(
+        actor=command,
+        issuer=unit,
+        kind="notice",
+        title="矩阵测试通知",
+        body="各社区做好排查。",
+        targets=[f"region:{child.code}"],
+    )
+    meeting_record(
+        actor=command,
+        host=unit,
+        kind="video_dispatch",
+        title="矩阵测试调度会",
+        held_at=timezone.now() - dt.timedelta(hours=2),
+        attendees="星沙街道",
+        summary="部署排查。",
+        decisions=[{"text": "当天完成排查"}],
+    )
+    daily_form_create(
+        actor=command,
+        region=town,
+        name="矩阵测试每日情况",
+        levels=["village", "community"],
+        deadline_hour=18,
+        fields=[{"code": "meetings_held", "label": "召开会议次数", "kind": "integer"}],
+    )
+    briefing_generate(user=command, region=town, day=today)
+    material_create(actor=command, name="矩阵测试倡议书", kind="proposal", region=town)
 
 
 def plaintext_numbers() -> frozenset[str]:
@@ -199,9 +268,15 @@ def plaintext_in(response, plaintext: frozenset[str]) -> list[str]:
 # --- objects behind the path parameters ----------------------------------------------
 
 
+# Models whose `path` is a party organization path, not a region path.
+ORG_PATH_MODELS = {"party.Organization"}
+
+
 def _scoped_filter(model, world: World):
     """Objects of `model` strictly inside town 1 (None when the model carries no scope)."""
     names = {f.name for f in model._meta.fields}
+    if model._meta.label in ORG_PATH_MODELS:  # `path` is a party organization path
+        return model.objects.filter(path__startswith=world.org_in)
     for name in ("path", "region_path"):
         if name in names:
             return model.objects.filter(**{f"{name}__startswith": world.town_in.path}).exclude(
