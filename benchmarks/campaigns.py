@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import run_child
 from benchmarks.monitoring import _timed
 
 OUT = Path(__file__).parent / "out"
@@ -220,15 +221,7 @@ def _child(args: argparse.Namespace) -> int:
 
 
 def _run(env: dict, *child_args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.campaigns", *child_args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(env, "benchmarks.campaigns", *child_args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from benchmarks import run_child
 from benchmarks.monitoring import _bench_url, _ensure_database, _timed
 
 OUT = Path(__file__).parent / "out"
@@ -222,14 +223,7 @@ def _child(args: argparse.Namespace) -> int:
 
 
 def _run(env: dict, *child_args: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "field", *child_args],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_child(env, "benchmarks field", *child_args)
 
 
 def main(argv: list[str] | None = None) -> int:

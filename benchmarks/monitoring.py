@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import run_child
 from benchmarks.monitoring_data import generate
 from benchmarks.monitoring_load import measure_http
 
@@ -275,15 +276,7 @@ def remove_load(*, mark: int) -> None:
 
 
 def _run(env: dict, *child_args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.monitoring", *child_args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(env, "benchmarks.monitoring", *child_args)
 
 
 def main(argv: list[str] | None = None) -> int:

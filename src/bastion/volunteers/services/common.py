@@ -79,9 +79,9 @@ def notify_active_claims(task: Task, *, title: str, body: str, level: str, actor
 
 def notify_task_staff(task: Task, *, title: str, body: str = "", actor=None) -> int:
     """Tell the task's publisher and leader (each once, never the actor); returns how many."""
-    skip = {None, getattr(actor, "pk", None)}
+    actor_id = getattr(actor, "pk", None)
     staff = {user.pk: user for user in (task.created_by, task.leader) if user is not None}
-    for user in staff.values():
-        if user.pk not in skip and user.is_active:
-            notify(recipient=user, title=title, body=body, link=task_link(task))
-    return len([pk for pk, user in staff.items() if pk not in skip and user.is_active])
+    told = [u for pk, u in staff.items() if pk != actor_id and u.is_active]
+    for user in told:
+        notify(recipient=user, title=title, body=body, link=task_link(task))
+    return len(told)
