@@ -159,6 +159,28 @@ def region_paths(user, perm: str) -> list[str] | None:
     return scope.paths.get(perm, [])
 
 
+def visible_prefixes(user, perm: str, within: str | None, *, people: bool) -> list[str] | None:
+    """What `restrict_people` (people=True) or `restrict_households` shows the user under
+    the path `within`, as region path prefixes ("" is everywhere); None when households or
+    people assigned one by one are part of it, since no prefix describes those."""
+    paths = region_paths(user, perm)
+    if paths is None:
+        paths = [""]
+    else:
+        scope = scope_of(user)
+        if perm in scope.perms:
+            if scope.assigned_household_ids or (people and scope.assigned_person_ids):
+                return None
+            paths = paths + scope.assigned_grid_paths
+    if within:
+        paths = [
+            p if p.startswith(within) else within
+            for p in paths
+            if p.startswith(within) or within.startswith(p)
+        ]
+    return collapse_paths(paths)
+
+
 def _prefix_q(field_name: str, prefixes: list[str]) -> Q:
     q = Q(pk__in=[])
     for prefix in prefixes:

@@ -131,3 +131,20 @@ class StoredFile(PublicIdModel):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class PathTally(models.Model):
+    """How many rows of a tallied table lie at a region path, kept by database triggers
+    (decision 0093): every insert, delete or move of a row appends (subject, path, ±n),
+    and `core.tally.tally_compact` folds the rows of a path into one. Summing `n` over
+    path prefixes counts a county's million residents without reading them."""
+
+    subject = models.CharField(max_length=40)
+    path = models.CharField(max_length=255)
+    n = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["subject", "path"], name="path_tally_subject_path")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.path} {self.n:+d}"

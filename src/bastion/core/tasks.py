@@ -20,3 +20,12 @@ def purge_unattached_uploads() -> int:
     from bastion.core.uploads import uploads_purge_unattached
 
     return uploads_purge_unattached()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def compact_path_tallies() -> int:
+    """Every ten minutes: fold the path tally's appended rows into one row per path, so
+    that counting a county stays a sum over a few hundred rows (decision 0093)."""
+    from bastion.core.tally import tally_compact
+
+    return tally_compact()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from bastion.core.indicators import Indicator, Scope
 from bastion.geo.models import Household, Level, Region
-from bastion.geo.selectors import household_list, region_list
+from bastion.geo.selectors import household_count, household_list, region_list
 
 
 def regions(scope: Scope, as_of: dt.datetime) -> QuerySet[Region]:
@@ -25,6 +25,10 @@ def grids(scope: Scope, as_of: dt.datetime) -> QuerySet[Region]:
 
 def households(scope: Scope, as_of: dt.datetime) -> QuerySet[Household]:
     return household_list(user=scope.user, within=scope.region_path).filter(created_at__lte=as_of)
+
+
+def _households_count(scope: Scope, as_of: dt.datetime) -> int:
+    return household_count(user=scope.user, within=scope.region_path, as_of=as_of)
 
 
 def regions_by_level(scope: Scope, as_of: dt.datetime) -> list[tuple[str, str, int]]:
@@ -63,6 +67,7 @@ INDICATORS = [
         unit_en="households",
         description=gettext_lazy("权限范围内各网格登记的户数。"),
         records=households,
+        count_fn=_households_count,
         tags=("geo",),
     ),
 ]

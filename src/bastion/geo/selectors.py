@@ -8,7 +8,13 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from bastion.access.roles import Perm
-from bastion.access.scoping import restrict_by_path, restrict_households, restrict_regions
+from bastion.access.scoping import (
+    restrict_by_path,
+    restrict_households,
+    restrict_regions,
+    visible_prefixes,
+)
+from bastion.core.tally import tallied_count
 from bastion.geo.models import Household, Region
 
 
@@ -83,6 +89,16 @@ def household_list(
     if within:
         qs = qs.filter(path__startswith=within)
     return qs.select_related("region", "building", "address")
+
+
+def household_count(*, user, within: str | None, as_of) -> int:
+    """`household_list(user=user, within=within)` created at or before `as_of`, counted
+    from the path tally (decision 0093) when the user's scope is whole subtrees."""
+    prefixes = visible_prefixes(user, Perm.PERSON_VIEW, within, people=False)
+    if prefixes is None:
+        qs = household_list(user=user, within=within).filter(created_at__lte=as_of)
+        return qs.order_by().count()
+    return tallied_count(Household, "households", prefixes=prefixes, as_of=as_of)
 
 
 def household_get(*, user, public_id) -> Household:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from bastion.core.indicators import Indicator, Scope
 from bastion.people.models import Person, Tag
-from bastion.people.selectors import person_list
+from bastion.people.selectors import person_count, person_list
 
 
 def people(scope: Scope, as_of: dt.datetime) -> QuerySet[Person]:
@@ -23,7 +23,7 @@ def tagged_people(scope: Scope, as_of: dt.datetime) -> QuerySet[Person]:
 
 
 def _people_count(scope: Scope, as_of: dt.datetime) -> int:
-    return people(scope, as_of).order_by().count()
+    return person_count(user=scope.user, region_path=scope.region_path, as_of=as_of)
 
 
 def _tagged_count(scope: Scope, as_of: dt.datetime) -> int:
