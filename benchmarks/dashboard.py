@@ -73,8 +73,9 @@ def generate(*, residents: int, observations: int) -> dict:
             rows = []
             for i in range(start, min(residents, start + BATCH)):
                 household_id, region_id, path = ids[(i // 3) % len(ids)]
-                # Registered over the last 30 days, so as-of dates see different counts.
-                created = now - dt.timedelta(days=i % 30, minutes=5)
+                # Registered over the last 30 days, in the order the table holds them (a
+                # registry grows at its end), so as-of dates see different counts.
+                created = now - dt.timedelta(days=30, minutes=5) * (1 - i / residents)
                 rows.append(
                     {
                         "public_id": uuid.uuid4(),
@@ -127,6 +128,8 @@ def measure(runs: int = 10) -> dict:
         "&indicator=monitoring_followups_overdue",
         "town grid map, 100 grids (JSON)": f"/reports/dashboard/data/map.json?region={town.code}"
         "&indicator=monitoring_under_observation",
+        "county grid map, 1,000 grids (JSON)": f"/reports/dashboard/data/map.json?region={COUNTY}"
+        "&indicator=monitoring_followups_overdue",
         "county big screen": f"/reports/dashboard/screen/?region={COUNTY}",
     }
     results: dict = {"cold": {}, "warm": {}}

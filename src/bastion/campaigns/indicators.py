@@ -70,6 +70,21 @@ def _totals(scope: Scope, as_of: dt.datetime) -> Counts:
     return scope_memo(scope.user, key, compute)
 
 
+def _coverage_by_region(scope: Scope, as_of: dt.datetime, regions: list) -> dict[str, int]:
+    """The coverage rate of each region, from one `grid_counts` per running campaign."""
+    totals = {region.path: Counts() for region in regions}
+    lengths = sorted({len(path) for path in totals})
+    for campaign in running_campaigns(scope, as_of):
+        for path, counts in grid_counts(
+            user=scope.user, campaign=campaign, within=scope.region_path or "", as_of=as_of
+        ).items():
+            for length in lengths:
+                if path[:length] in totals:
+                    totals[path[:length]].add(counts)
+                    break
+    return {path: int(total.rate or 0) for path, total in totals.items()}
+
+
 def _figure(attr: str):
     def count(scope: Scope, as_of: dt.datetime) -> int:
         return int(getattr(_totals(scope, as_of), attr) or 0)
@@ -316,6 +331,7 @@ INDICATORS = [
         ),
         _visits(COVERED),
         count_fn=lambda scope, as_of: int(_totals(scope, as_of).rate or 0),
+        by_region=_coverage_by_region,
         record_view="campaigns:visit",
     ),
     _indicator(

@@ -48,6 +48,10 @@ class Indicator:
     count_fn: Callable[[Scope, dt.datetime], int] | None = None
     # Breakdowns: label -> records function, for "people by tag", "regions by level".
     breakdown: Callable[[Scope, dt.datetime], list[tuple[str, str, int]]] | None = None
+    # Optional grouped form for the bars and the map: the value for each of `regions`
+    # (disjoint subtrees under scope.region_path), keyed by region path, in one evaluation. It must equal
+    # count(Scope(user, region.path), as_of) for every region.
+    by_region: Callable[[Scope, dt.datetime, list[Any]], dict[str, int]] | None = None
     record_view: str = ""  # URL name of the page that lists one record, for drill-down
     tags: tuple[str, ...] = field(default_factory=tuple)
 

@@ -29,13 +29,33 @@ def _count(key: str):
     return count
 
 
-def _counts(scope: Scope, as_of: dt.datetime) -> dict:
-    """monitor_counts once per scope, moment and evaluation (Scope.memo, when given)."""
+def _by_region(key: str):
+    def by_region(scope: Scope, as_of: dt.datetime, regions: list) -> dict[str, int]:
+        counts = _counts(scope, as_of, children=regions)
+        return {region.path: values[key] for region, values in counts["children"]}
+
+    return by_region
+
+
+def _counts(scope: Scope, as_of: dt.datetime, children: list | None = None) -> dict:
+    """monitor_counts once per scope, moment, regions and evaluation (Scope.memo, when
+    given); with `children`, each child region's figures too, from the same query."""
+
+    def compute() -> dict:
+        return monitor_counts(
+            user=scope.user, region_path=scope.region_path, now=as_of, children=children
+        )
+
     if scope.memo is None:
-        return monitor_counts(user=scope.user, region_path=scope.region_path, now=as_of)
-    key = ("monitoring.monitor_counts", scope.region_path, as_of)
+        return compute()
+    key = (
+        "monitoring.monitor_counts",
+        scope.region_path,
+        as_of,
+        tuple(r.path for r in children or ()),
+    )
     if key not in scope.memo:
-        scope.memo[key] = monitor_counts(user=scope.user, region_path=scope.region_path, now=as_of)
+        scope.memo[key] = compute()
     return scope.memo[key]
 
 
@@ -142,6 +162,7 @@ INDICATORS = [
         description=description,
         records=_records(key),
         count_fn=_count(key),
+        by_region=_by_region(key),
         breakdown=under_observation_by_category if key == "under" else None,
         record_view=_RECORD_VIEWS.get(key, "monitoring:timeline"),
         tags=("monitoring",),
