@@ -173,6 +173,8 @@ def clear_people() -> None:
                 f"TRUNCATE {Person.tags.through._meta.db_table}, {Person._meta.db_table}, "
                 f"{Household._meta.db_table} CASCADE"
             )
+            # TRUNCATE fires no triggers: the path tally (decision 0093) starts over too.
+            cursor.execute("DELETE FROM core_pathtally WHERE subject IN ('people', 'households')")
     else:
         Person.tags.through.objects.all().delete()
         Person.objects.all().delete()

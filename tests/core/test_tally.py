@@ -153,3 +153,21 @@ def test_installing_counts_the_rows_already_there(county, table, subject, model)
         grid=county.grid_b1_1, label="装后"
     )
     assert _tally(subject) == model.objects.count()
+
+
+def test_the_tally_command_finds_drift_and_rebuilds(county):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("tally", stdout=out)
+    assert "一致" in out.getvalue()
+    # What a TRUNCATE would do: rows gone without their tally (here, the tally gone).
+    PathTally.objects.filter(subject="people", path=county.grid_a1_1.path).delete()
+    with pytest.raises(CommandError, match="1 处计数与数据不一致"):
+        call_command("tally", stdout=StringIO(), stderr=StringIO())
+    out = StringIO()
+    call_command("tally", "--rebuild", "--compact", stdout=out)
+    assert "计数已重建" in out.getvalue() and "一致" in out.getvalue()
+    assert _tally("people", county.grid_a1_1.path) == 2  # 张, 李

@@ -32,14 +32,12 @@ BEGIN
     INSERT INTO core_pathtally (subject, path, n)
       SELECT TG_ARGV[0], path, -COUNT(*) FROM tally_old GROUP BY path;
   ELSE
+    -- Every updated row leaves its old path and joins its new one; unmoved rows cancel
+    -- out. No join of the two tables: the bulk import turns hash joins off.
     INSERT INTO core_pathtally (subject, path, n)
       SELECT TG_ARGV[0], moved.path, SUM(moved.n) FROM (
-        SELECT o.path AS path, -1 AS n FROM tally_old o JOIN tally_new w ON w.id = o.id
-          WHERE o.path IS DISTINCT FROM w.path
-        UNION ALL
-        SELECT w.path, 1 FROM tally_old o JOIN tally_new w ON w.id = o.id
-          WHERE o.path IS DISTINCT FROM w.path
-      ) moved GROUP BY moved.path;
+        SELECT path, -1 AS n FROM tally_old UNION ALL SELECT path, 1 FROM tally_new
+      ) moved GROUP BY moved.path HAVING SUM(moved.n) <> 0;
   END IF;
   RETURN NULL;
 END $$;
@@ -106,6 +104,13 @@ def tally_uninstall(schema_editor, *, table: str, subject: str) -> None:
     schema_editor.execute("DELETE FROM core_pathtally WHERE subject = %s", [subject])
 
 
+# Tallied tables: subject -> (table, its model's label).
+TALLIED = {
+    "people": ("people_person", "people.Person"),
+    "households": ("geo_household", "geo.Household"),
+}
+
+
 # --- Reading -----------------------------------------------------------------------------
 
 
@@ -162,3 +167,51 @@ def tally_compact() -> int:
         kept = cursor.rowcount
         cursor.execute("DELETE FROM core_pathtally WHERE id <= %s", [top])
         return max(0, cursor.rowcount - kept)
+
+
+# --- Checking and rebuilding (bastion tally) ---------------------------------------------
+
+
+def tally_differences() -> list[tuple[str, str, int, int]]:
+    """(subject, path, tallied, counted) for every path where the tally and the table
+    disagree; empty when every count is right."""
+    from django.apps import apps
+
+    from bastion.core.models import PathTally
+
+    found = []
+    for subject, (_table, label) in TALLIED.items():
+        tallied: dict[str, int] = {}
+        for path, n in PathTally.objects.filter(subject=subject).values_list("path", "n"):
+            tallied[path] = tallied.get(path, 0) + n
+        counted = dict(
+            apps.get_model(label)
+            .objects.order_by()
+            .values_list("path")
+            .annotate(n=models.Count("*"))
+        )
+        for path in sorted(set(tallied) | set(counted)):
+            if tallied.get(path, 0) != counted.get(path, 0):
+                found.append((subject, path, tallied.get(path, 0), counted.get(path, 0)))
+    return found
+
+
+def tally_rebuild() -> int:
+    """Count every tallied table afresh (after a TRUNCATE, or a restore by other means
+    than `bastion restore`). Writers wait for it on PostgreSQL (the tables are locked in
+    SHARE mode for the moment it takes), so nothing is counted twice or missed. Returns
+    the number of tally rows written."""
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for subject, (table, _label) in TALLIED.items():
+            if connection.vendor == "postgresql":
+                cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
+            cursor.execute("DELETE FROM core_pathtally WHERE subject = %s", [subject])
+            cursor.execute(
+                # `table` comes from TALLIED, never from input.
+                f"INSERT INTO core_pathtally (subject, path, n) "  # noqa: S608
+                f"SELECT %s, path, COUNT(*) FROM {table} GROUP BY path",
+                [subject],
+            )
+            written += cursor.rowcount
+    return written
