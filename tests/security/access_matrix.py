@@ -3,9 +3,10 @@
 Keyed by url name (pages) or OpenAPI operation id (API). See tests/security/matrix.py
 Entry for the columns. A permission code means exactly the roles holding it in
 bastion.access.roles.ROLE_PERMISSIONS, so the table follows the roles table.
-"missing" objects: the route's object could not be found in the demo county (a second
-id, a step word, a token, or a record neither the demo nor matrix.town_objects() makes in
-town 1): the row pins only that everybody gets the same refusal (RELIABILITY.md counts them).
+"missing" objects: the route's object could not be found in the demo county (a signed
+token, or a record neither the demo nor matrix.town_objects() makes in town 1): the row
+pins only that everybody gets the same refusal (RELIABILITY.md counts them). Specs are
+described in matrix.object_values() (a second parameter follows " / ").
 Write operations of the API are sent an empty body: "login" there means any signed-in
 caller reaches validation (422) before any lookup, so nothing about objects leaks.
 New rows: MATRIX_PROPOSE=1 pytest tests/security/test_permission_matrix.py -k classified -s
@@ -23,38 +24,44 @@ TABLE: dict[str, E] = {
     "access:password_change": E(None, "login"),
     "access:inbox": E(None, "login"),
     "access:inbox_read_all": E(None, "login"),
-    "access:notification_read": E("missing", "nobody"),
+    # its recipient only (matrix.OWNED_MODELS)
+    "access:notification_read": E("access.Notification", ("county_command",)),
     "access:audit": E(None, "access.audit"),
     "access:tokens": E(None, "login"),
-    "access:token_revoke": E("missing", "nobody"),
+    # its holder only (matrix.OWNED_MODELS)
+    "access:token_revoke": E("access.ApiToken", ("county_command",)),
     "access:reveal": E(
         "people.Person", ("community_officer", "county_command", "grid_worker", "town_officer")
     ),
     "access:manage_users": E(None, "access.assign"),
     "access:manage_user_create": E(None, "access.assign"),
-    "access:manage_user": E("missing", "nobody"),
-    "access:manage_grant": E("missing", "nobody"),
-    "access:manage_grant_revoke": E("missing", "nobody"),
-    "access:manage_user_deactivate": E("missing", "nobody"),
-    "access:manage_user_reactivate": E("missing", "nobody"),
-    "access:manage_user_password": E("missing", "nobody"),
+    "access:manage_user": E("access.RoleAssignment:user.public_id", "access.assign"),
+    "access:manage_grant": E("access.RoleAssignment:user.public_id", "access.assign"),
+    "access:manage_grant_revoke": E(
+        "access.RoleAssignment:user.public_id / public_id", "access.assign"
+    ),
+    "access:manage_user_deactivate": E("access.RoleAssignment:user.public_id", "access.assign"),
+    "access:manage_user_reactivate": E("access.RoleAssignment:user.public_id", "access.assign"),
+    "access:manage_user_password": E("access.RoleAssignment:user.public_id", "access.assign"),
     "access:manage_assignment_add": E(None, "login"),
     "access:manage_assignment_remove": E("access.Assignment", "access.assign"),
     "people:list": E(None, "login"),
     "people:duplicates": E(None, "login"),
-    "people:duplicate_merge": E("missing", "nobody"),
+    "people:duplicate_merge": E("people.Person?duplicate_of__isnull=False", "people.change"),
     "people:import": E(None, "people.change"),
     "people:import_regions": E(None, ("county_command",)),
-    "people:import_job": E("missing", "nobody"),
-    "people:import_run": E("missing", "nobody"),
-    "people:import_progress": E("missing", "nobody"),
-    "people:import_errors": E("missing", "nobody"),
+    # its uploader only (matrix.OWNED_MODELS)
+    "people:import_job": E("people.ImportJob?kind=people", ("county_command",)),
+    "people:import_run": E("people.ImportJob?kind=people", ("county_command",)),
+    "people:import_progress": E("people.ImportJob?kind=people", ("county_command",)),
+    # no rejected rows in the empty upload: 404 for its uploader too
+    "people:import_errors": E("people.ImportJob?kind=people", "nobody"),
     "people:person": E(
         "people.Person",
         ("auditor", "community_officer", "county_command", "grid_worker", "town_officer"),
     ),
     "reports:index": E(None, "login"),
-    "reports:records": E("missing", "nobody"),
+    "reports:records": E("=people", "reports.view"),
     "monitoring:observation_list": E(None, "login"),
     "monitoring:observation_register": E(
         None, ("community_officer", "county_command", "grid_worker", "town_officer")
@@ -96,10 +103,12 @@ TABLE: dict[str, E] = {
     "monitoring:list_import": E(
         None, ("community_officer", "county_command", "grid_worker", "town_officer")
     ),
-    "monitoring:list_job": E("missing", "nobody"),
-    "monitoring:list_run": E("missing", "nobody"),
-    "monitoring:list_progress": E("missing", "nobody"),
-    "monitoring:list_errors": E("missing", "nobody"),
+    # its uploader only (matrix.OWNED_MODELS)
+    "monitoring:list_job": E("people.ImportJob?kind=observations", ("county_command",)),
+    "monitoring:list_run": E("people.ImportJob?kind=observations", ("county_command",)),
+    "monitoring:list_progress": E("people.ImportJob?kind=observations", ("county_command",)),
+    # no rejected rows in the empty upload: 404 for its uploader too
+    "monitoring:list_errors": E("people.ImportJob?kind=observations", "nobody"),
     "monitoring:config": E(None, "monitoring.policy"),
     "monitoring:policy_new": E(None, "monitoring.policy"),
     "monitoring:policy_edit": E("monitoring.Policy", "monitoring.policy"),
@@ -151,7 +160,9 @@ TABLE: dict[str, E] = {
     "monitoring:monitor": E(
         None, ("auditor", "community_officer", "county_command", "grid_worker", "town_officer")
     ),
-    "monitoring:monitor_drill": E("missing", "nobody"),
+    "monitoring:monitor_drill": E(
+        "=under", ("auditor", "community_officer", "county_command", "grid_worker", "town_officer")
+    ),
     "monitoring:monitor_region": E(
         "geo.Region:code",
         ("auditor", "community_officer", "county_command", "grid_worker", "town_officer"),
@@ -162,11 +173,9 @@ TABLE: dict[str, E] = {
     "party:organization_detail": E("party.Organization", "party.view"),
     "party:organization_create": E("party.Organization", "party.manage"),
     "party:organization_edit": E("party.Organization", "party.manage"),
-    # only a temporary branch can be closed; the demo has none
-    "party:organization_close": E("missing", "nobody"),
+    "party:organization_close": E("party.Organization?tier=temporary_branch", "party.manage"),
     "party:organization_target": E("party.Organization", "party.manage"),
-    # members are seconded to a temporary branch only; the demo has none
-    "party:secondment_add": E("missing", "nobody"),
+    "party:secondment_add": E("party.Organization?tier=temporary_branch", "party.manage"),
     "party:officers": E("party.Organization", "party.manage"),
     # the second id (a grant) names nothing
     "party:officer_revoke": E("missing", "nobody"),
@@ -175,9 +184,11 @@ TABLE: dict[str, E] = {
     "party:members": E(None, "party.view"),
     "party:member_create": E(None, "party.manage"),
     "party:import_upload": E(None, "party.manage"),
-    "party:import_preview": E("missing", "nobody"),
-    "party:import_run": E("missing", "nobody"),
-    "party:import_errors": E("missing", "nobody"),
+    # its uploader only (matrix.OWNED_MODELS)
+    "party:import_preview": E("party.MemberImport", ("org_department",)),
+    "party:import_run": E("party.MemberImport", ("org_department",)),
+    # no rejected rows in the empty upload: 404 for its uploader too
+    "party:import_errors": E("party.MemberImport", "nobody"),
     "party:member_detail": E("party.PartyMember", "party.view"),
     "party:member_edit": E("party.PartyMember", "party.manage"),
     "party:member_transfer": E("party.PartyMember", "party.manage"),
@@ -208,8 +219,9 @@ TABLE: dict[str, E] = {
     "party:post_detail": E("party.VanguardPost", "party.view"),
     "party:liaison": E(None, "party.view"),
     "party:liaison_create": E(None, "party.manage"),
-    "party:liaison_detail": E("missing", "nobody"),
-    "party:visit_create": E("missing", "nobody"),
+    "party:liaison_detail": E("party.LiaisonGroup", "party.view"),
+    # the form shows to viewers; liaison_visit_record() lets group users and party.manage
+    "party:visit_create": E("party.LiaisonGroup", "party.view"),
     "party:visit_detail": E("party.LiaisonVisit", "party.view"),
     "party:visit_file": E("party.LiaisonVisit", "nobody"),
     "party:cadres": E(None, "party.fees"),
@@ -224,13 +236,14 @@ TABLE: dict[str, E] = {
     "party:fees": E(None, "party.view"),
     "party:grant_create": E(None, "party.fees"),
     "party:grant_detail": E("party.FeeGrant", "party.view"),
-    "party:entry_reverse": E("missing", "nobody"),
-    "party:entry_receipt": E("missing", "nobody"),
+    "party:entry_reverse": E("party.FeeEntry?kind=expense&receipt__isnull=False", "party.manage"),
+    "party:entry_receipt": E("party.FeeEntry?kind=expense&receipt__isnull=False", "party.view"),
     "party:exemplars": E(None, "party.view"),
     "party:exemplar_create": E(None, "party.manage"),
-    "party:exemplar_detail": E("missing", "nobody"),
-    "party:exemplar_edit": E("missing", "nobody"),
-    "party:exemplar_file": E("missing", "nobody"),
+    "party:exemplar_detail": E("party.Exemplar", "party.view"),
+    # the form shows to viewers; exemplar_edit() lets reviewers and party.manage edit
+    "party:exemplar_edit": E("party.Exemplar", "party.view"),
+    "party:exemplar_file": E("party.Exemplar / photo.public_id", "party.view"),
     "campaigns:home": E(None, "campaigns.view"),
     "campaigns:campaign_new": E(None, "campaigns.manage"),
     "campaigns:campaign": E("campaigns.Campaign", "campaigns.view"),
@@ -261,14 +274,18 @@ TABLE: dict[str, E] = {
     "campaigns:inspection": E("campaigns.Inspection", "campaigns.view"),
     "campaigns:inspection_incident": E("campaigns.Inspection", "campaigns.visit"),
     "campaigns:inspection_photo": E("campaigns.Inspection", "nobody"),
-    "campaigns:commitment_scan": E("missing", "nobody"),
+    "campaigns:commitment_scan": E("campaigns.Commitment?scan__isnull=False", "campaigns.view"),
     "campaigns:commitment_withdraw": E("campaigns.Commitment", "campaigns.manage"),
     "campaigns:venue_kinds": E(None, "campaigns.view"),
     "campaigns:venue_kind_new": E(None, "campaigns.manage"),
     "campaigns:venue_kind_edit": E("campaigns.VenueKind", "campaigns.manage"),
     "campaigns:traces": E(None, "campaigns.trace"),
-    "campaigns:trace": E("missing", "nobody"),
-    "campaigns:trace_reveal": E("missing", "nobody"),
+    # its requester only (matrix.OWNED_MODELS); auditors read traces in the audit log
+    "campaigns:trace": E("campaigns.TraceRequest", ("county_command",)),
+    # 422: no reason given
+    "campaigns:trace_reveal": E(
+        "campaigns.TraceRequest / venue.checkins.public_id", ("county_command",)
+    ),
     "campaigns:materials": E(None, "campaigns.view"),
     "campaigns:material_new": E(None, "campaigns.manage"),
     "campaigns:material": E("campaigns.Material", "campaigns.view"),
@@ -295,9 +312,13 @@ TABLE: dict[str, E] = {
     "volunteers:claim_confirm": E("volunteers.Claim", "volunteers.publish"),
     "volunteers:claim_no_show": E("volunteers.Claim", "volunteers.publish"),
     "volunteers:attendance_correct": E("volunteers.Attendance", "volunteers.publish"),
-    "volunteers:checkin": E("missing", "nobody"),
+    "volunteers:checkin": E(
+        "volunteers.Task:checkin_secret?status=published",
+        "login",
+        "the task's QR code is the key: whoever scans it may check in",
+    ),
     "volunteers:me": E(None, "login"),
-    "volunteers:person_record": E("missing", "nobody"),
+    "volunteers:person_record": E("volunteers.Claim:person.public_id", "volunteers.view"),
     "volunteers:ranking": E(None, "volunteers.view"),
     "volunteers:no_shows": E(None, "volunteers.publish"),
     "volunteers:order_list": E(None, "login"),
@@ -311,7 +332,7 @@ TABLE: dict[str, E] = {
     "volunteers:order_rating_link": E("volunteers.ServiceOrder", "volunteers.publish"),
     "volunteers:resident_index": E(None, "volunteers.publish"),
     "volunteers:resident_new": E(None, "volunteers.publish"),
-    "volunteers:resident_leave": E("missing", "nobody"),
+    "volunteers:resident_leave": E("volunteers.ResidentVolunteer", "volunteers.publish"),
     "volunteers:communities": E(None, "volunteers.view"),
     "volunteers:community": E("geo.Region:code", "volunteers.view"),
     "volunteers:kinds": E(None, "login"),
@@ -385,7 +406,11 @@ TABLE: dict[str, E] = {
     "command:inbox": E(None, "command.view"),
     "command:figures": E(None, "command.view"),
     "command:figures_region": E("geo.Region:code", "command.view"),
-    "command:attachment": E("missing", "nobody"),
+    # a notice's attachment: the notice's readers
+    "command:attachment": E(
+        "command.Notice:versions.attachments.public_id?versions__attachments__isnull=False",
+        "reports.view",
+    ),
     "command:meeting_list": E(None, "command.view"),
     "command:meeting_new": E(None, "command.issue"),
     "command:meeting_detail": E("command.Meeting", "reports.view"),
@@ -429,8 +454,8 @@ TABLE: dict[str, E] = {
     "command:daily_edit": E("command.DailyForm", "geo.import"),
     "command:daily_fill": E("command.DailyForm", "access.assign"),
     "command:daily_field_add": E("command.DailyForm", "reports.view"),
-    # the second id (a field) names nothing
-    "command:daily_field_toggle": E("missing", "nobody"),
+    # a refusal is a message: only county command toggles
+    "command:daily_field_toggle": E("command.DailyForm / fields.code", "reports.view"),
     "party_public:column": E(None, "public"),
     "party_public:story": E("missing", "public"),
     "party_public:photo": E("missing", "public"),
@@ -448,7 +473,7 @@ TABLE: dict[str, E] = {
     "geo:home": E(None, "login"),
     "geo:regions": E(None, "login"),
     "geo:region": E("geo.Region:code", "geo.view"),
-    "geo:grid": E("missing", "nobody"),
+    "geo:grid": E("geo.Region:code?level=grid", "geo.view"),
     "bastion_geo_api_list_regions": E(None, "login"),
     "bastion_geo_api_create_region": E(None, "login"),
     "bastion_geo_api_import_regions": E(None, "login"),
@@ -476,7 +501,9 @@ TABLE: dict[str, E] = {
     "bastion_access_api_person_reveal": E("people.Person", "login"),
     "bastion_access_api_manage_user_list": E(None, "access.assign"),
     "bastion_access_api_manage_user_create": E(None, "login"),
-    "bastion_access_api_manage_user_detail": E("missing", "nobody"),
+    "bastion_access_api_manage_user_detail": E(
+        "access.RoleAssignment:user.public_id", "access.assign"
+    ),
     "bastion_access_api_manage_user_role_grant": E("missing", "login"),
     "bastion_access_api_manage_user_role_revoke": E("missing", "nobody"),
     "bastion_access_api_manage_user_password_reset": E("missing", "nobody"),
@@ -486,8 +513,8 @@ TABLE: dict[str, E] = {
     "bastion_access_api_manage_assignment_create": E(None, "login"),
     "bastion_access_api_manage_assignment_delete": E("missing", "nobody"),
     "bastion_reports_api_indicator_list": E(None, "login"),
-    "bastion_reports_api_indicator_value": E("missing", "nobody"),
-    "bastion_reports_api_indicator_records": E("missing", "nobody"),
+    "bastion_reports_api_indicator_value": E("=people", "reports.view"),
+    "bastion_reports_api_indicator_records": E("=people", "reports.view"),
     "bastion_monitoring_api_config_list_policies": E(None, "login"),
     "bastion_monitoring_api_config_update_policy": E("missing", "nobody"),
     "bastion_monitoring_api_config_list_risk_areas": E(None, "login"),
@@ -600,9 +627,9 @@ TABLE: dict[str, E] = {
     "party_end_posts": E("party.VanguardPost", "login"),
     "bastion_party_api_work_list_groups": E(None, "login"),
     "bastion_party_api_work_create_group": E(None, "login"),
-    "bastion_party_api_work_get_group": E("missing", "nobody"),
+    "bastion_party_api_work_get_group": E("party.LiaisonGroup", "party.view"),
     "bastion_party_api_work_pair_unit": E("missing", "login"),
-    "bastion_party_api_work_list_visits": E("missing", "nobody"),
+    "bastion_party_api_work_list_visits": E("party.LiaisonGroup", "party.view"),
     "bastion_party_api_work_record_visit": E("missing", "login"),
     "bastion_party_api_work_list_cadre_observations": E(None, "party.fees"),
     "bastion_party_api_work_record_cadre_observation": E(None, "login"),
@@ -622,7 +649,7 @@ TABLE: dict[str, E] = {
     "bastion_party_api_calls_adjust_grant": E("party.FeeGrant", "login"),
     "bastion_party_api_calls_list_exemplars": E(None, "login"),
     "bastion_party_api_calls_nominate": E(None, "login"),
-    "bastion_party_api_calls_get_exemplar": E("missing", "nobody"),
+    "bastion_party_api_calls_get_exemplar": E("party.Exemplar", "party.view"),
     "bastion_party_api_calls_review": E("missing", "login"),
     "bastion_party_api_calls_publish": E("missing", "nobody"),
     "bastion_party_api_calls_withdraw": E("missing", "login"),
@@ -660,8 +687,10 @@ TABLE: dict[str, E] = {
     "bastion_campaigns_api_venues_withdraw_commitment": E("missing", "login"),
     "bastion_campaigns_api_venues_create_trace": E("campaigns.Venue", "login"),
     "bastion_campaigns_api_venues_list_traces": E(None, "login"),
-    "bastion_campaigns_api_venues_get_trace": E("missing", "nobody"),
-    "bastion_campaigns_api_venues_list_trace_checkins": E("missing", "nobody"),
+    "bastion_campaigns_api_venues_get_trace": E("campaigns.TraceRequest", ("county_command",)),
+    "bastion_campaigns_api_venues_list_trace_checkins": E(
+        "campaigns.TraceRequest", ("county_command",)
+    ),
     "bastion_campaigns_api_venues_reveal_checkin": E("missing", "login"),
     "bastion_campaigns_api_materials_list_materials": E(None, "login"),
     "bastion_campaigns_api_materials_create_material": E(None, "login"),
@@ -818,8 +847,8 @@ TABLE: dict[str, E] = {
     "bastion_command_api_dailyforms_unit_figures": E("geo.Region:code", "command.view"),
     "reports:dashboard": E(None, "reports.view"),
     "reports:bigscreen": E(None, "reports.view"),
-    "reports:dashboard_data": E("missing", "nobody"),
-    "reports:dashboard_export": E("missing", "nobody"),
+    "reports:dashboard_data": E("=figures", "reports.view"),
+    "reports:dashboard_export": E("=figures", "reports.view"),
     "reports:briefing_list": E(None, "reports.view"),
     "reports:briefing_detail": E("reports.Briefing", "reports.briefing"),  # a draft
     "reports:briefing_edit": E("reports.Briefing", "reports.briefing"),  # a draft
@@ -834,10 +863,10 @@ TABLE: dict[str, E] = {
     "field:sw": E(None, "public"),
     "field:manifest": E(None, "public"),
     "field:conflicts": E(None, "login"),
-    "field:conflict_detail": E("missing", "nobody"),
+    "field:conflict_detail": E("field.FieldConflict", "access.assign"),
     "bastion_field_api_get_day": E(None, "login"),
     "bastion_field_api_submit_entry": E(None, "login"),
     "bastion_field_api_list_conflicts": E(None, "login"),
-    "bastion_field_api_get_conflict": E("missing", "nobody"),
+    "bastion_field_api_get_conflict": E("field.FieldConflict", "access.assign"),
     "bastion_field_api_resolve_conflict": E("missing", "nobody"),
 }

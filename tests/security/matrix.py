@@ -174,6 +174,7 @@ def town_objects(world: World, command) -> None:
     from bastion.command.services.meetings import meeting_record
     from bastion.command.services.notices import notice_publish
     from bastion.command.units import region_unit
+    from bastion.core.uploads import IMAGES, upload_store
     from bastion.geo.models import Region
     from bastion.reports.services import briefing_generate
     from bastion.supplies.models import DonorKind
@@ -207,6 +208,7 @@ def town_objects(world: World, command) -> None:
         title="矩阵测试通知",
         body="各社区做好排查。",
         targets=[f"region:{child.code}"],
+        attachments=[upload_store(file=_jpeg(), actor=command, allowed=IMAGES, path=town.path)],
     )
     meeting_record(
         actor=command,
@@ -228,6 +230,168 @@ def town_objects(world: World, command) -> None:
     )
     briefing_generate(user=command, region=town, day=today)
     material_create(actor=command, name="矩阵测试倡议书", kind="proposal", region=town)
+    _party_objects(world)
+    _town_records(world, command)
+    _owned_objects(world)
+
+
+def _jpeg(name: str = "mx.jpg"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (200, 40, 30)).save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def _party_objects(world: World) -> None:
+    """A liaison group (with a visit), a nomination (photo and evidence) and a fee expense
+    (with a receipt) of town 1's party committee; the demo makes them at county level."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bastion.party import services
+    from bastion.party.models import FeeGrant, Organization, PartyMember
+
+    today = timezone.localdate()
+    org = Organization.objects.filter(path=world.org_in).get()
+    group = services.liaison_group_create(
+        actor=None, organization=org, number=91, name="矩阵测试联点小组", leader="彭建华"
+    )
+    unit = Organization.objects.filter(parent=org).order_by("path").first() or org
+    services.liaison_pair(actor=None, group=group, unit=unit)
+    services.liaison_visit_record(
+        actor=None,
+        group=group,
+        unit=unit,
+        visited_on=today,
+        participants="彭建华",
+        findings="卡口轮班安排合理",
+        follow_up="无",
+    )
+    member = PartyMember.objects.filter(org_path__startswith=world.org_in).order_by("pk").first()
+    services.exemplar_nominate(
+        actor=None,
+        nominating_org=org,
+        kind="person",
+        member=member,
+        title="矩阵测试先进事迹",
+        deed="连续二十天坚守卡口，带头入户排查，协调解决群众生活物资短缺问题。",
+        photo=_jpeg(),
+        evidence=[_jpeg("evidence.jpg")],
+    )
+    grant = FeeGrant.objects.filter(org_path__startswith=world.org_in).order_by("pk").first()
+    services.fee_expense_record(
+        actor=None,
+        grant=grant,
+        amount="10",
+        spent_on=max(today - dt.timedelta(days=1), grant.granted_on),
+        description="矩阵测试采购口罩",
+        receipt=_jpeg("receipt.jpg"),
+    )
+
+
+def _town_records(world: World, command) -> None:
+    """A contact trace, a resident volunteer, a provisional duplicate record and a field
+    conflict in town 1."""
+    import datetime as dt
+    import uuid as uuid_module
+
+    from django.utils import timezone
+
+    from bastion.campaigns.models import Venue
+    from bastion.campaigns.services.checkins import trace_request
+    from bastion.campaigns.services.venues import commitment_record
+    from bastion.field.models import FieldConflict
+    from bastion.geo.models import Level, Region
+    from bastion.party.models import PartyMember
+    from bastion.people.models import Person
+    from bastion.volunteers.services.config import resident_register
+
+    now = timezone.now()
+    town = world.town_in
+    venue = Venue.objects.filter(path__startswith=town.path).order_by("pk").first()
+    commitment_record(
+        actor=command, venue=venue, signed_by="王经理", signed_on=now.date(), scan=_jpeg()
+    )
+    trace_request(
+        actor=command,
+        venue=venue,
+        window_start=now - dt.timedelta(days=13),
+        window_end=now - dt.timedelta(minutes=1),
+        case_ref="MX-2020-001",
+        purpose="矩阵测试：密切接触者排查",
+    )
+    grid = Region.objects.filter(path__startswith=town.path, level=Level.GRID).order_by("code")[0]
+    resident = (
+        Person.objects.filter(region=grid, duplicate_of=None)
+        .exclude(pk__in=PartyMember.objects.values("person"))
+        .order_by("pk")
+        .first()
+    )
+    resident_register(actor=None, person=resident, home_grid=grid)
+    # The sync service records a conflict when an offline entry meets a changed record;
+    # its shape here is the one tests/field/test_pages.py uses.
+    FieldConflict.objects.create(
+        user=command,
+        key=str(uuid_module.uuid4()),
+        kind="followup",
+        reason="released",
+        target=str(uuid_module.uuid4()),
+        target_label="李**",
+        path=grid.path,
+        data={"temperature": "36.6"},
+        received_at=now,
+    )
+    _provisional_duplicate(world, grid)
+
+
+def _provisional_duplicate(world: World, grid) -> None:
+    """A grid worker of `grid` (town 1) registers a person on file in town 2: she may not
+    change that record, so hers becomes a provisional record in town 1."""
+    from bastion.access.models import RoleAssignment, User
+    from bastion.access.roles import Role
+    from bastion.people.identity import reveal_id_number
+    from bastion.people.inputs import PersonInput
+    from bastion.people.models import Person
+    from bastion.people.services import person_register
+
+    worker = User.objects.create_user(username="mx_dup_worker", password=uuid.uuid4().hex)
+    RoleAssignment.objects.create(
+        user=worker, role=Role.GRID_WORKER, region=grid, region_path=grid.path, org_path=""
+    )
+    on_file = (
+        Person.objects.filter(path__startswith=world.town_out.path, duplicate_of=None)
+        .order_by("pk")
+        .first()
+    )
+    person_register(
+        actor=worker,
+        data=PersonInput(name=on_file.name, id_number=reveal_id_number(on_file), grid=grid),
+    )
+
+
+def _owned_objects(world: World) -> None:
+    """A notification, an API token and import jobs, each of its OWNED_MODELS owner."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bastion.access.services import api_token_create, notify
+    from bastion.party.services.memberimport import member_import_upload
+    from bastion.people.importjobs import import_job_create
+    from bastion.people.models import ImportJob
+
+    def roster():
+        return SimpleUploadedFile("mx.csv", "姓名,身份证号\n".encode(), content_type="text/csv")
+
+    notify(recipient=owner(world, "access.Notification"), title="矩阵测试通知", body="请查收。")
+    user = owner(world, "access.ApiToken")
+    api_token_create(actor=user, user=user, name="矩阵测试令牌")
+    for kind in (ImportJob.Kind.PEOPLE, ImportJob.Kind.OBSERVATIONS):
+        import_job_create(actor=owner(world, "people.ImportJob"), uploaded_file=roster(), kind=kind)
+    member_import_upload(actor=owner(world, "party.MemberImport"), uploaded_file=roster())
 
 
 def plaintext_numbers() -> frozenset[str]:
@@ -270,48 +434,128 @@ def plaintext_in(response, plaintext: frozenset[str]) -> list[str]:
 
 # Models whose `path` is a party organization path, not a region path.
 ORG_PATH_MODELS = {"party.Organization"}
+# Models without a scope of their own: scoped through the object they belong to.
+SCOPED_THROUGH = {"party.FeeEntry": "grant"}
+# Models visible to one user only: the field naming her, and the role whose inside
+# persona town_objects() makes them for. Other roles' personas inside, and that role's
+# persona outside (another user of the same role), are not their owner: 404.
+OWNED_MODELS = {
+    "access.Notification": ("recipient", "county_command"),
+    "access.ApiToken": ("user", "county_command"),
+    "people.ImportJob": ("created_by", "county_command"),
+    "party.MemberImport": ("created_by", "org_department"),
+    "campaigns.TraceRequest": ("requested_by", "county_command"),
+}
+
+
+def owner(world: World, label: str):
+    """The user who owns the objects of OWNED_MODELS[label] (the role's inside persona)."""
+    from bastion.access.models import User
+
+    return User.objects.get(username=f"mx_{OWNED_MODELS[label][1]}_in")
+
+
+def _scope_lookups(model, world: World) -> tuple[dict, dict] | None:
+    """Filter and exclude lookups that keep objects of `model` strictly inside town 1."""
+    label = model._meta.label
+    if label in OWNED_MODELS:
+        return {OWNED_MODELS[label][0]: owner(world, label)}, {}
+    if label in SCOPED_THROUGH:
+        fk = SCOPED_THROUGH[label]
+        found = _scope_lookups(model._meta.get_field(fk).related_model, world)
+        if found is None:
+            return None
+        return tuple({f"{fk}__{k}": v for k, v in d.items()} for d in found)
+    names = {f.name for f in model._meta.fields}
+    if label in ORG_PATH_MODELS:  # `path` is a party organization path
+        return {"path__startswith": world.org_in}, {}
+    for name in ("path", "region_path"):
+        if name in names:
+            return {f"{name}__startswith": world.town_in.path}, {name: world.county.path}
+    if "org_path" in names:
+        return {"org_path__startswith": world.org_in}, {}
+    return None
 
 
 def _scoped_filter(model, world: World):
     """Objects of `model` strictly inside town 1 (None when the model carries no scope)."""
-    names = {f.name for f in model._meta.fields}
-    if model._meta.label in ORG_PATH_MODELS:  # `path` is a party organization path
-        return model.objects.filter(path__startswith=world.org_in)
-    for name in ("path", "region_path"):
-        if name in names:
-            return model.objects.filter(**{f"{name}__startswith": world.town_in.path}).exclude(
-                **{name: world.county.path}
-            )
-    if "org_path" in names:
-        return model.objects.filter(org_path__startswith=world.org_in)
-    return None
+    lookups = _scope_lookups(model, world)
+    if lookups is None:
+        return None
+    return model.objects.filter(**lookups[0]).exclude(**lookups[1])
 
 
-def inside_object(label: str, world: World):
-    """An object of the model `label` in town 1, or any object if it carries no scope."""
+def inside_object(label: str, world: World, filters: dict | None = None):
+    """An object of the model `label` in town 1, or any object if it carries no scope
+    (narrowed by `filters`, lookups of the model)."""
     from django.apps import apps
 
     model = apps.get_model(label)
     scoped = _scoped_filter(model, world)
     qs = scoped if scoped is not None else model.objects.all()
-    return qs.order_by("pk").first(), scoped is not None
+    return qs.filter(**(filters or {})).order_by("pk").first(), scoped is not None
+
+
+def _lookup_value(text: str):
+    return {"True": True, "False": False}.get(text, text)
+
+
+def _follow(obj, path: str) -> str | None:
+    """`path` (dotted attributes) from `obj`; a related manager gives its first object."""
+    for name in path.split("."):
+        obj = getattr(obj, name, None)
+        if obj is not None and hasattr(obj, "all") and hasattr(obj, "model"):
+            obj = obj.order_by("pk").first()
+        if obj is None:
+            return None
+    return str(obj)
+
+
+def object_values(spec: str, world: World) -> tuple[list[str] | None, bool]:
+    """Values for the first path parameters described by `spec`, and whether the first
+    one's object is scoped (None when there is no such object).
+
+    spec: "app.Model" (its public_id), "app.Model:field" (that field, or a dotted path
+    from the object: "party.PartyMember:person.public_id"), either narrowed by
+    "?lookup=value&lookup=value" (lookups of the model; True/False are booleans),
+    "missing" (a well-formed id of nothing), or "=literal". Values for the following
+    parameters come after " / ": a dotted path from the first object (a related manager
+    gives its first object: "fields.code") or "=literal".
+    """
+    first, *more = (part.strip() for part in spec.split(" / "))
+    if first == "missing":
+        return [MISSING], False
+    if first.startswith("="):
+        return [first[1:], *(m[1:] for m in more)], False
+    base, _, query = first.partition("?")
+    label, _, attr = base.partition(":")
+    filters = dict(pair.split("=", 1) for pair in query.split("&") if pair)
+    obj, scoped = inside_object(label, world, {k: _lookup_value(v) for k, v in filters.items()})
+    if obj is None:
+        return None, False
+    values = [_follow(obj, attr or "public_id")]
+    for part in more:
+        value = part[1:] if part.startswith("=") else _follow(obj, part)
+        if value is None:
+            return None, False
+        values.append(value)
+    return values, scoped
 
 
 def object_value(spec: str, world: World) -> tuple[str | None, bool]:
-    """The value for a path parameter described by `spec`, and whether it is scoped.
+    """The value for the first path parameter described by `spec` (see object_values),
+    and whether it is scoped."""
+    values, scoped = object_values(spec, world)
+    return (values[0] if values else None), scoped
 
-    spec: "app.Model" (its public_id), "app.Model:field" (that field), "missing"
-    (a well-formed id of nothing), or "=literal".
-    """
-    if spec == "missing":
-        return MISSING, False
-    if spec.startswith("="):
-        return spec[1:], False
-    label, _, attr = spec.partition(":")
-    obj, scoped = inside_object(label, world)
-    if obj is None:
+
+def path_values(route: Route, spec: str, world: World) -> tuple[list[str] | None, bool]:
+    """Values for all of the route's path parameters: those `spec` gives, then
+    rest_values() for the parameters it leaves out."""
+    values, scoped = object_values(spec, world)
+    if values is None:
         return None, False
-    return str(getattr(obj, attr or "public_id")), scoped
+    return [*values, *rest_values(route)[len(values) - 1 :]][: len(route.params)], scoped
 
 
 def candidate_specs(route: Route, world: World) -> list[str]:

@@ -32,6 +32,7 @@ from tests.security.matrix import (
     call,
     describe,
     object_value,
+    path_values,
     probe_spec,
     rest_values,
     url_for,
@@ -43,9 +44,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """The demo county and the matrix users, built once and rolled back at the end."""
-    with django_db_blocker.unblock():
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo county and the matrix users, built once and rolled back at the end; the
+    files its uploads write go to a temporary folder, not the developer's var/."""
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         outer = transaction.atomic()
         outer.__enter__()
         try:
@@ -99,10 +104,10 @@ def propose(route, world) -> str:
 
 def check_route(route, entry: Entry, role: str, world) -> list[str]:
     problems = []
-    value, scoped = object_value(entry.obj, world) if entry.obj else (None, False)
-    if route.params and value is None:
+    values, scoped = path_values(route, entry.obj, world) if entry.obj else (None, False)
+    if route.params and values is None:
         return [f"{route.key}: no object for {entry.obj}"]
-    url = url_for(route, [value, *rest_values(route)]) if route.params else route.template
+    url = url_for(route, values) if route.params else route.template
     status, how = call(world.clients[(role, "in")], route, url, world.plaintext)
     if "IN CLEAR" in how:
         problems.append(f"{route.key} {url}: {how}")
@@ -124,7 +129,7 @@ def check_route(route, entry: Entry, role: str, world) -> list[str]:
     outside, how_out = call(world.clients[(role, "out")], route, url)
     if outside == 404:
         return problems
-    missing_url = url_for(route, [MISSING, *rest_values(route)])
+    missing_url = url_for(route, [MISSING, *values[1:]])
     for_missing, _how = call(world.clients[(role, "out")], route, missing_url)
     if outside != for_missing or outside < 300:
         problems.append(
