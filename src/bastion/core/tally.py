@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Q, Sum
 
 # --- Installing (used by migrations) -----------------------------------------------------
@@ -196,15 +196,22 @@ def tally_differences() -> list[tuple[str, str, int, int]]:
     return found
 
 
-def tally_rebuild() -> int:
+def tally_rebuild(using: str = "default") -> int:
     """Count every tallied table afresh (after a TRUNCATE, or a restore by other means
     than `bastion restore`). Writers wait for it on PostgreSQL (the tables are locked in
     SHARE mode for the moment it takes), so nothing is counted twice or missed. Returns
-    the number of tally rows written."""
+    the number of tally rows written; 0 when the tables do not exist yet (a partial
+    migration)."""
+    db = connections[using]
+    tables = set(db.introspection.table_names())
+    if "core_pathtally" not in tables:
+        return 0
     written = 0
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), db.cursor() as cursor:
         for subject, (table, _label) in TALLIED.items():
-            if connection.vendor == "postgresql":
+            if table not in tables:
+                continue
+            if db.vendor == "postgresql":
                 cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
             cursor.execute("DELETE FROM core_pathtally WHERE subject = %s", [subject])
             cursor.execute(
