@@ -415,6 +415,26 @@ def test_county_configures_a_daily_form_and_a_duplicate_figure_is_refused(county
     assert login(county.town).get("/command/daily/new/").status_code == 403
 
 
+def test_only_the_county_command_adds_or_toggles_a_daily_field(county, daily_form, login):
+    """A town officer sees the daily form (command.view) but is refused its configuration
+    (403, like the form's edit page) before any input is read."""
+    base = f"/command/daily/{daily_form.public_id}/fields/"
+    toggle = f"{base}notes/toggle/"
+    new_field = {"code": "patrols", "label": "巡查次数", "kind": "integer", "min_value": "0"}
+    town = login(county.town)
+    assert town.get(f"/command/daily/{daily_form.public_id}/").status_code == 200
+    assert town.post(toggle).status_code == 403
+    assert town.post(base, new_field).status_code == 403
+    assert town.post(base, {}).status_code == 403  # refused, not a form error message
+    assert daily_form.fields.get(code="notes").active
+    assert not daily_form.fields.filter(code="patrols").exists()
+    command = login(county.command)
+    assert command.post(toggle).status_code == 302
+    assert not daily_form.fields.get(code="notes").active
+    assert command.post(base, new_field).status_code == 302
+    assert daily_form.fields.filter(code="patrols", active=True).exists()
+
+
 def test_target_drill_down_shows_the_steps(county, directive, login):
     target = target_of(directive, county.town_a)
     client = login(county.town)

@@ -84,6 +84,30 @@ def test_review_and_publish_need_the_review_permission(county, party_tree, world
     assert world.nominated.is_public
 
 
+def test_the_edit_form_is_for_reviewers_and_the_nominating_side(county, party_tree, world, login):
+    """A town officer sees the stories (party.view) but may edit none: the form does not
+    exist for her (404). The nominating organization edits while the story waits for
+    review; reviewers edit it afterwards too."""
+
+    def edit(user, exemplar):
+        return login(user).get(f"/party/exemplars/{exemplar.public_id}/edit/").status_code
+
+    viewer = login(county.town)
+    assert viewer.get(f"/party/exemplars/{world.nominated.public_id}/").status_code == 200
+    assert edit(county.town, world.nominated) == 404
+    response = viewer.post(
+        f"/party/exemplars/{world.nominated.public_id}/edit/",
+        {"subject_name": "王小明", "title": "改过的标题", "deed": DEED},
+    )
+    assert response.status_code == 404
+    world.nominated.refresh_from_db()
+    assert world.nominated.title != "改过的标题"
+    assert edit(party_tree.secretary_a, world.nominated) == 200
+    assert edit(party_tree.secretary_a, world.approved) == 404
+    assert edit(county.command, world.approved) == 200
+    assert edit(party_tree.secretary_b, world.nominated) == 404
+
+
 def test_rejection_needs_a_reason_and_unapproved_stories_cannot_be_published(party_tree, world):
     with pytest.raises(ValidationError):
         services.exemplar_review(actor=None, exemplar=world.nominated, approve=False, note="")

@@ -132,6 +132,30 @@ def test_group_users_record_visits_and_see_the_group(world, party_tree, county, 
     assert response.status_code == 201, response.content
 
 
+def test_the_visit_form_is_for_those_who_may_record_a_visit(world, party_tree, county, login):
+    """The county command sees the group (party.view) but may not record a visit: the
+    form does not exist for her (404, like the group page's writes); the organization
+    department and the group's own users get it."""
+    group_page = f"/party/liaison/{world.group.public_id}/"
+    url = f"{group_page}visit/"
+    data = {
+        "unit": str(party_tree.town_a.public_id),
+        "visited_on": timezone.localdate().isoformat(),
+        "findings": "不该记下的走访",
+    }
+    viewer = login(county.command)
+    assert viewer.get(group_page).status_code == 200
+    assert viewer.get(url).status_code == 404
+    assert viewer.post(url, data).status_code == 404
+    assert not LiaisonVisit.objects.filter(findings="不该记下的走访").exists()
+    assert login(party_tree.orgdept_tree).get(url).status_code == 200
+    assert login(county.gridworker).get(url).status_code == 404
+    services.liaison_group_user_add(
+        actor=party_tree.orgdept_tree, group=world.group, user=county.gridworker
+    )
+    assert login(county.gridworker).get(url).status_code == 200
+
+
 def test_liaison_groups_are_the_organization_departments(world, party_tree, login):
     assert (
         login(party_tree.secretary_a).get(f"/party/liaison/{world.group.public_id}/").status_code

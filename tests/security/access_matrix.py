@@ -3,10 +3,11 @@
 Keyed by url name (pages) or OpenAPI operation id (API). See tests/security/matrix.py
 Entry for the columns. A permission code means exactly the roles holding it in
 bastion.access.roles.ROLE_PERMISSIONS, so the table follows the roles table.
-"missing" objects: the route's object could not be found in the demo county (a signed
-token, or a record neither the demo nor matrix.town_objects() makes in town 1): the row
-pins only that everybody gets the same refusal (RELIABILITY.md counts them). Specs are
-described in matrix.object_values() (a second parameter follows " / ").
+"missing" objects: the row names no object (today only API writes, which validate the
+empty body before any lookup): it pins only that everybody gets the same refusal
+(RELIABILITY.md counts them). Specs are described in matrix.object_values() (a second
+parameter follows " / "; "$name" is a raw token the builder kept). "public" rows with an
+object: every caller gets the page, and a made-up id, code or token gets 404.
 Write operations of the API are sent an empty body: "login" there means any signed-in
 caller reaches validation (422) before any lookup, so nothing about objects leaks.
 New rows: MATRIX_PROPOSE=1 pytest tests/security/test_permission_matrix.py -k classified -s
@@ -168,7 +169,19 @@ TABLE: dict[str, E] = {
         ("auditor", "community_officer", "county_command", "grid_worker", "town_officer"),
     ),
     "monitoring:monitor_region_drill": E("geo.Region:code", "nobody"),
-    "party:home": E(None, "party.view"),
+    # party.view, and the linked member (the volunteer persona) is sent to her own page
+    "party:home": E(
+        None,
+        (
+            "auditor",
+            "community_officer",
+            "county_command",
+            "org_department",
+            "org_officer",
+            "town_officer",
+            "volunteer",
+        ),
+    ),
     "party:organizations": E(None, "party.view"),
     "party:organization_detail": E("party.Organization", "party.view"),
     "party:organization_create": E("party.Organization", "party.manage"),
@@ -177,8 +190,11 @@ TABLE: dict[str, E] = {
     "party:organization_target": E("party.Organization", "party.manage"),
     "party:secondment_add": E("party.Organization?tier=temporary_branch", "party.manage"),
     "party:officers": E("party.Organization", "party.manage"),
-    # the second id (a grant) names nothing
-    "party:officer_revoke": E("missing", "nobody"),
+    # the second id: an officer grant over that organization (matrix._party_self_service)
+    "party:officer_revoke": E(
+        "party.Organization / access.RoleAssignment?role=org_officer&org_path={path}",
+        "party.manage",
+    ),
     "party:service_cards": E("party.Organization", "party.view"),
     "party:secondment_end": E("party.Secondment", "party.manage"),
     "party:members": E(None, "party.view"),
@@ -201,11 +217,15 @@ TABLE: dict[str, E] = {
     "party:registration_detail": E("party.CommunityRegistration", "party.view"),
     "party:registration_withdraw": E("party.CommunityRegistration", "party.registration"),
     "party:renewal_reject": E("party.RegistrationRenewal", "party.registration"),
+    # the volunteer persona is linked to a party member (matrix._party_self_service)
     "party:me": E(None, ("volunteer",)),
-    "party:me_register": E(None, "nobody"),
+    "party:me_register": E(None, ("volunteer",)),
     "party:me_renew": E(None, "nobody"),
     "party:me_withdraw": E(None, "nobody"),
-    "party:me_call": E("missing", "nobody"),
+    # the member's own call: only the volunteer persona is linked to a member
+    "party:me_call": E(
+        "party.Mobilization?recipients__member__user__username=mx_volunteer_in", ("volunteer",)
+    ),
     "party:teams": E(None, "party.view"),
     "party:team_create": E(None, "party.manage"),
     "party:team_detail": E("party.Team", "party.view"),
@@ -221,7 +241,7 @@ TABLE: dict[str, E] = {
     "party:liaison_create": E(None, "party.manage"),
     "party:liaison_detail": E("party.LiaisonGroup", "party.view"),
     # the form shows to viewers; liaison_visit_record() lets group users and party.manage
-    "party:visit_create": E("party.LiaisonGroup", "party.view"),
+    "party:visit_create": E("party.LiaisonGroup", "party.manage"),
     "party:visit_detail": E("party.LiaisonVisit", "party.view"),
     "party:visit_file": E("party.LiaisonVisit", "nobody"),
     "party:cadres": E(None, "party.fees"),
@@ -230,7 +250,19 @@ TABLE: dict[str, E] = {
     "party:cadre_file": E("party.CadreObservation", "nobody"),
     "party:calls": E(None, "party.view"),
     "party:call_create": E(None, "party.manage"),
-    "party:call_detail": E("party.Mobilization", "party.view"),
+    # party.view, and the member who received it (sent to her own view of the call)
+    "party:call_detail": E(
+        "party.Mobilization",
+        (
+            "auditor",
+            "community_officer",
+            "county_command",
+            "org_department",
+            "org_officer",
+            "town_officer",
+            "volunteer",
+        ),
+    ),
     "party:call_close": E("party.Mobilization", "nobody"),
     "party:call_respond": E("party.Mobilization", "nobody"),
     "party:fees": E(None, "party.view"),
@@ -241,8 +273,8 @@ TABLE: dict[str, E] = {
     "party:exemplars": E(None, "party.view"),
     "party:exemplar_create": E(None, "party.manage"),
     "party:exemplar_detail": E("party.Exemplar", "party.view"),
-    # the form shows to viewers; exemplar_edit() lets reviewers and party.manage edit
-    "party:exemplar_edit": E("party.Exemplar", "party.view"),
+    # a nomination waiting for review: reviewers, and party.manage of the nominating side
+    "party:exemplar_edit": E("party.Exemplar", ("county_command", "org_department", "org_officer")),
     "party:exemplar_file": E("party.Exemplar / photo.public_id", "party.view"),
     "campaigns:home": E(None, "campaigns.view"),
     "campaigns:campaign_new": E(None, "campaigns.manage"),
@@ -346,8 +378,8 @@ TABLE: dict[str, E] = {
     "supplies:donation_create": E(None, "supplies.donations"),
     "supplies:donation_detail": E("supplies.Donation", "supplies.view"),
     "supplies:donation_line_add": E("supplies.Donation", "supplies.donations"),
-    # goods are received against goods lines; the town-1 donation is a cash pledge
-    "supplies:donation_receive": E("missing", "nobody"),
+    # only keepers of a warehouse receive goods (the persona keeps one in town 1)
+    "supplies:donation_receive": E("supplies.Donation?lines__isnull=False", ("warehouse_keeper",)),
     "supplies:donation_cash": E("supplies.Donation", "supplies.donations"),
     "supplies:donation_cancel": E("supplies.Donation", "supplies.donations"),
     "supplies:donation_acknowledgement": E("supplies.Donation", "supplies.view"),
@@ -360,9 +392,10 @@ TABLE: dict[str, E] = {
     "supplies:warehouse_create": E(None, "supplies.donations"),
     "supplies:warehouse_detail": E("supplies.Warehouse", "supplies.view"),
     "supplies:warehouse_edit": E("supplies.Warehouse", "supplies.donations"),
-    "supplies:stock_adjust": E("supplies.Warehouse", "nobody"),
-    "supplies:stock_write_off": E("supplies.Warehouse", "nobody"),
-    "supplies:stock_transfer": E("supplies.Warehouse", "nobody"),
+    # only its keepers (the persona keeps this one: matrix._supplies_objects)
+    "supplies:stock_adjust": E("supplies.Warehouse", ("warehouse_keeper",)),
+    "supplies:stock_write_off": E("supplies.Warehouse", ("warehouse_keeper",)),
+    "supplies:stock_transfer": E("supplies.Warehouse", ("warehouse_keeper",)),
     "supplies:ledger": E(None, "supplies.view"),
     "supplies:ledger_export": E(None, "supplies.view"),
     "supplies:move_detail": E("supplies.StockMove", "supplies.view"),
@@ -387,7 +420,7 @@ TABLE: dict[str, E] = {
     ),
     "supplies:purpose_top_up": E("supplies.CashPurpose", "supplies.approve"),
     "supplies:purpose_close": E("supplies.CashPurpose", "supplies.approve"),
-    "supplies:entry_receipt": E("missing", "nobody"),
+    "supplies:entry_receipt": E("supplies.CashEntry?kind=spent", "supplies.view"),
     "supplies:entry_correct": E("supplies.CashEntry", "supplies.donations"),
     "command:home": E(
         None,
@@ -453,23 +486,29 @@ TABLE: dict[str, E] = {
     "command:daily_detail": E("command.DailyForm", "reports.view"),
     "command:daily_edit": E("command.DailyForm", "geo.import"),
     "command:daily_fill": E("command.DailyForm", "access.assign"),
-    "command:daily_field_add": E("command.DailyForm", "reports.view"),
-    # a refusal is a message: only county command toggles
-    "command:daily_field_toggle": E("command.DailyForm / fields.code", "reports.view"),
+    "command:daily_field_add": E("command.DailyForm", ("county_command",)),
+    "command:daily_field_toggle": E("command.DailyForm / fields.code", ("county_command",)),
     "party_public:column": E(None, "public"),
-    "party_public:story": E("missing", "public"),
-    "party_public:photo": E("missing", "public"),
-    "campaigns_public:checkin": E("missing", "public"),
-    "volunteers_public:request": E("missing", "public"),
-    "volunteers_public:rate": E("missing", "public"),
+    # public pages of an object, a code or a token: everyone gets them, no login; a
+    # made-up id, code or token gets 404
+    "party_public:story": E(
+        "party.Exemplar?published_at__isnull=False&withdrawn_at__isnull=True", "public"
+    ),
+    "party_public:photo": E(
+        "party.Exemplar?published_at__isnull=False&withdrawn_at__isnull=True&photo__isnull=False",
+        "public",
+    ),
+    "campaigns_public:checkin": E("campaigns.Venue:checkin_code?closed_at__isnull=True", "public"),
+    "volunteers_public:request": E("geo.Region?level=community", "public"),
+    "volunteers_public:rate": E("$rating", "public"),
     "supplies_public:index": E(None, "public"),
     "supplies_public:donations": E(None, "public"),
     "supplies_public:donation": E("supplies.Donation", "public"),
     "supplies_public:allocations": E(None, "public"),
     "supplies_public:allocation": E("supplies.Allocation", "public"),
     "supplies_public:export": E(None, "public"),
-    "selfreport:page": E("missing", "public"),
-    "selfreport:service": E("missing", "public"),
+    "selfreport:page": E("$selfreport", "public"),
+    "selfreport:service": E("$selfreport", "public"),
     "geo:home": E(None, "login"),
     "geo:regions": E(None, "login"),
     "geo:region": E("geo.Region:code", "geo.view"),
@@ -571,8 +610,9 @@ TABLE: dict[str, E] = {
     "bastion_party_api_organizations_close_organization": E("missing", "login"),
     "bastion_party_api_organizations_set_target": E("missing", "login"),
     "bastion_party_api_organizations_registration_rate": E("party.Organization", "party.view"),
-    # year and quarter are required: 422 before any lookup
-    "bastion_party_api_organizations_service_cards": E("missing", "login"),
+    "bastion_party_api_organizations_service_cards": E(
+        "party.Organization", "party.view", query="year=2020&quarter=1"
+    ),
     "bastion_party_api_organizations_list_secondments": E("party.Organization", "party.view"),
     "bastion_party_api_organizations_add_secondment": E("missing", "login"),
     "bastion_party_api_organizations_end_secondment": E("missing", "login"),
@@ -604,7 +644,7 @@ TABLE: dict[str, E] = {
         "party.CommunityRegistration", "party.registration"
     ),
     "bastion_party_api_registrations_reject_renewal": E("missing", "nobody"),
-    "bastion_party_api_registrations_me": E(None, "nobody"),
+    "bastion_party_api_registrations_me": E(None, ("volunteer",)),
     "bastion_party_api_registrations_register_myself": E(None, "login"),
     "bastion_party_api_registrations_ask_renewal": E(None, "nobody"),
     "bastion_party_api_registrations_withdraw_mine": E(None, "nobody"),
@@ -636,8 +676,31 @@ TABLE: dict[str, E] = {
     "bastion_party_api_work_get_cadre_observation": E("party.CadreObservation", "party.fees"),
     "bastion_party_api_calls_list_calls": E(None, "login"),
     "bastion_party_api_calls_send_call": E(None, "login"),
-    "bastion_party_api_calls_get_call": E("party.Mobilization", "party.view"),
-    "bastion_party_api_calls_list_recipients": E("party.Mobilization", "party.view"),
+    # party.view, and the member who received it (the volunteer persona)
+    "bastion_party_api_calls_get_call": E(
+        "party.Mobilization",
+        (
+            "auditor",
+            "community_officer",
+            "county_command",
+            "org_department",
+            "org_officer",
+            "town_officer",
+            "volunteer",
+        ),
+    ),
+    "bastion_party_api_calls_list_recipients": E(
+        "party.Mobilization",
+        (
+            "auditor",
+            "community_officer",
+            "county_command",
+            "org_department",
+            "org_officer",
+            "town_officer",
+            "volunteer",
+        ),
+    ),
     "bastion_party_api_calls_respond": E("party.Mobilization", "nobody"),
     "bastion_party_api_calls_mark_seen": E("party.Mobilization", "nobody"),
     "bastion_party_api_calls_close_call": E("party.Mobilization", "party.manage"),
@@ -723,7 +786,8 @@ TABLE: dict[str, E] = {
     "bastion_volunteers_api_claims_confirm": E("missing", "nobody"),
     "bastion_volunteers_api_claims_no_show": E("missing", "nobody"),
     "bastion_volunteers_api_claims_correct": E("missing", "login"),
-    "bastion_volunteers_api_claims_record": E(None, "nobody"),
+    # the linked member is a volunteer with a record of her own
+    "bastion_volunteers_api_claims_record": E(None, ("volunteer",)),
     "bastion_volunteers_api_claims_community_ranking": E(None, "login"),
     "bastion_volunteers_api_orders_list_orders": E(None, "login"),
     "bastion_volunteers_api_orders_create_order": E(None, "login"),

@@ -123,6 +123,7 @@ class World:
     org_out: str
     clients: dict = field(default_factory=dict)  # (role, "in"/"out") -> Client
     plaintext: frozenset = frozenset()  # every person's ID and phone number in clear
+    tokens: dict = field(default_factory=dict)  # name -> raw token (only its hash is stored)
 
 
 def build_world(users_only_roles=None) -> World:
@@ -231,7 +232,10 @@ def town_objects(world: World, command) -> None:
     briefing_generate(user=command, region=town, day=today)
     material_create(actor=command, name="矩阵测试倡议书", kind="proposal", region=town)
     _party_objects(world)
+    _party_self_service(world)
     _town_records(world, command)
+    _supplies_objects(world, command, donor, account)
+    _public_tokens(world, command)
     _owned_objects(world)
 
 
@@ -247,8 +251,9 @@ def _jpeg(name: str = "mx.jpg"):
 
 
 def _party_objects(world: World) -> None:
-    """A liaison group (with a visit), a nomination (photo and evidence) and a fee expense
-    (with a receipt) of town 1's party committee; the demo makes them at county level."""
+    """A liaison group (with a visit), a nomination (photo and evidence), a published
+    story (with a photo) and a fee expense (with a receipt) of town 1's party committee;
+    the demo makes them at county level."""
     import datetime as dt
 
     from django.utils import timezone
@@ -283,6 +288,17 @@ def _party_objects(world: World) -> None:
         photo=_jpeg(),
         evidence=[_jpeg("evidence.jpg")],
     )
+    published = services.exemplar_nominate(
+        actor=None,
+        nominating_org=org,
+        kind="person",
+        member=member,
+        title="矩阵测试公开事迹",
+        deed="每天清晨带队消杀，夜里守在卡口，为隔离群众送菜送药二十余次。",
+        photo=_jpeg("story.jpg"),
+    )
+    services.exemplar_review(actor=None, exemplar=published, approve=True)
+    services.exemplar_publish(actor=None, exemplar=published)
     grant = FeeGrant.objects.filter(org_path__startswith=world.org_in).order_by("pk").first()
     services.fee_expense_record(
         actor=None,
@@ -292,6 +308,118 @@ def _party_objects(world: World) -> None:
         description="矩阵测试采购口罩",
         receipt=_jpeg("receipt.jpg"),
     )
+
+
+def _party_self_service(world: World) -> None:
+    """An organization officer grant over town 1's first party organization (to revoke),
+    and the volunteer's inside persona linked to a party member of town 1 who received a
+    call from the member's branch (the member's own pages)."""
+    from bastion.access.models import User
+    from bastion.party import services
+    from bastion.party.models import PartyMember
+
+    org, _scoped = inside_object("party.Organization", world)  # the rows' organization
+    department = User.objects.get(username="mx_org_department_in")
+    officer = User.objects.create_user(
+        username="mx_granted_officer", password=uuid.uuid4().hex, full_name="矩阵测试书记"
+    )
+    services.org_officer_grant(actor=department, organization=org, user=officer)
+    member = (
+        PartyMember.objects.filter(
+            org_path__startswith=world.org_in, user=None, organization__closed_on=None
+        )
+        .order_by("pk")
+        .first()
+    )
+    services.member_account_link(
+        actor=department, member=member, user=User.objects.get(username=MEMBER_PERSONA)
+    )
+    services.mobilization_send(
+        actor=department,
+        organization=member.organization,
+        title="矩阵测试号召",
+        body="请党员到居住社区报到参与值守。",
+        audience="members",
+        notify_logins=False,
+    )
+
+
+# The inside persona linked to a party member of town 1 (_party_self_service).
+MEMBER_PERSONA = "mx_volunteer_in"
+
+
+def _supplies_objects(world: World, command, donor, account) -> None:
+    """The warehouse keeper's inside persona keeps town 1's first warehouse; a pledge of
+    goods to receive there; a spending entry (with its receipt) of a purpose of the
+    town-1 cash account."""
+    from django.utils import timezone
+
+    from bastion.access.models import User
+    from bastion.supplies.models import Item, Warehouse
+    from bastion.supplies.services.cash import cash_purpose_create, cash_spend
+    from bastion.supplies.services.donations import LineInput, donation_create
+    from bastion.supplies.services.stock import warehouse_update
+
+    warehouse = (
+        Warehouse.objects.filter(path__startswith=world.town_in.path, active=True)
+        .order_by("pk")
+        .first()
+    )
+    keeper = User.objects.get(username=KEEPER_PERSONA)
+    warehouse_update(actor=command, warehouse=warehouse, keepers=[*warehouse.keepers.all(), keeper])
+    item = Item.objects.order_by("pk").first()
+    donation_create(
+        actor=command,
+        donor=donor,
+        pledged_on=timezone.localdate(),
+        lines=[LineInput(item=item, quantity="20", unit=item.base_unit)],
+    )
+    purpose = cash_purpose_create(
+        actor=command, account=account, title="矩阵测试采购消毒液", amount="300"
+    )
+    cash_spend(
+        actor=command,
+        purpose=purpose,
+        amount="120",
+        payee="星沙药房",
+        description="消毒液 20 瓶",
+        receipt=_jpeg("cash-receipt.jpg"),
+    )
+
+
+# The inside persona that keeps town 1's first warehouse (_supplies_objects).
+KEEPER_PERSONA = "mx_warehouse_keeper_in"
+
+
+def _public_tokens(world: World, command) -> None:
+    """Raw tokens of the pages without login, kept in world.tokens (only their hash is
+    stored): a resident's rating link and a person's self-report link, in town 1."""
+    from bastion.geo.models import Level, Region
+    from bastion.monitoring.models import Observation, ObservationStatus
+    from bastion.monitoring.services.selfreport import selfreport_token_issue
+    from bastion.volunteers.services.orders import order_create_public
+
+    community = (
+        Region.objects.filter(path__startswith=world.town_in.path, level=Level.COMMUNITY)
+        .order_by("code")
+        .first()
+    )
+    _order, world.tokens["rating"] = order_create_public(
+        community=community,
+        kind="groceries",
+        detail="矩阵测试：代购一周蔬菜",
+        requester_name="刘阿姨",
+        requester_phone="13900002222",
+        address="矩阵测试小区 3 栋",
+    )
+    observation = (
+        Observation.objects.filter(
+            path__startswith=world.town_in.path, status=ObservationStatus.ACTIVE
+        )
+        .order_by("pk")
+        .first()
+    )
+    world.tokens["selfreport"] = selfreport_token_issue(actor=command, observation=observation)
 
 
 def _town_records(world: World, command) -> None:
@@ -518,28 +646,60 @@ def object_values(spec: str, world: World) -> tuple[list[str] | None, bool]:
     spec: "app.Model" (its public_id), "app.Model:field" (that field, or a dotted path
     from the object: "party.PartyMember:person.public_id"), either narrowed by
     "?lookup=value&lookup=value" (lookups of the model; True/False are booleans),
-    "missing" (a well-formed id of nothing), or "=literal". Values for the following
+    "missing" (a well-formed id of nothing), "=literal", or "$name" (a raw token the
+    builder kept in world.tokens; only its hash is stored). Values for the following
     parameters come after " / ": a dotted path from the first object (a related manager
-    gives its first object: "fields.code") or "=literal".
+    gives its first object: "fields.code"), "=literal", or another object of the same
+    shape as the first ("access.RoleAssignment?role=org_officer&org_path={path}"), whose
+    lookup values may name an attribute of the first object in braces.
     """
     first, *more = (part.strip() for part in spec.split(" / "))
     if first == "missing":
         return [MISSING], False
+    if first.startswith("$"):
+        return [world.tokens[first[1:]]], False
     if first.startswith("="):
         return [first[1:], *(m[1:] for m in more)], False
-    base, _, query = first.partition("?")
-    label, _, attr = base.partition(":")
-    filters = dict(pair.split("=", 1) for pair in query.split("&") if pair)
-    obj, scoped = inside_object(label, world, {k: _lookup_value(v) for k, v in filters.items()})
+    obj, attr, scoped = _spec_object(first, world)
     if obj is None:
         return None, False
-    values = [_follow(obj, attr or "public_id")]
+    values = [_follow(obj, attr)]
     for part in more:
-        value = part[1:] if part.startswith("=") else _follow(obj, part)
+        if part.startswith("="):
+            value = part[1:]
+        elif MODEL_SPEC.match(part):
+            other, other_attr, _scoped = _spec_object(part, world, first=obj)
+            value = _follow(other, other_attr) if other is not None else None
+        else:
+            value = _follow(obj, part)
         if value is None:
             return None, False
         values.append(value)
     return values, scoped
+
+
+MODEL_SPEC = re.compile(r"^\w+\.[A-Z]\w*")
+
+
+def _spec_object(part: str, world: World, first=None):
+    """(object, attribute path to its value, scoped) for "app.Model:field?lookups": in
+    town 1, or, following `first`, wherever its lookups find it ("{attr}" in a lookup
+    value is that attribute of `first`)."""
+    base, _, query = part.partition("?")
+    label, _, attr = base.partition(":")
+    filters = {}
+    for pair in (p for p in query.split("&") if p):
+        key, value = pair.split("=", 1)
+        if value.startswith("{") and value.endswith("}"):
+            value = _follow(first, value[1:-1])
+        filters[key] = _lookup_value(value)
+    if first is not None:
+        from django.apps import apps
+
+        obj = apps.get_model(label).objects.filter(**filters).order_by("pk").first()
+        return obj, attr or "public_id", False
+    obj, scoped = inside_object(label, world, filters)
+    return obj, attr or "public_id", scoped
 
 
 def object_value(spec: str, world: World) -> tuple[str | None, bool]:
@@ -634,11 +794,14 @@ class Entry:
     from access.roles.Perm (exactly the roles holding it), a tuple of roles, or "nobody".
     outside: "404" (the default: outside scope it is as if the object did not exist) or
     a reason why the object is visible beyond its scope.
+    query: a query string sent with every request of the row ("year=2020&quarter=1"),
+    for routes that need parameters of their own.
     """
 
     obj: str | None
     allow: str | tuple[str, ...]
     outside: str = "404"
+    query: str = ""
 
 
 def roles_with(perm: str) -> frozenset[str]:

@@ -8,7 +8,9 @@ Inside (a user of the role over the whole county): the role may use the route ex
 when the table (tests/security/access_matrix.py) says so; the others get 403 or 404.
 Outside (a user of the role over town 2 only, the object in town 1): 404, or the very
 answer a missing object gets, so nobody learns that the object exists. No route answers
-500 to anyone. A route missing from the table fails the test, which prints its entry.
+500 to anyone. Public pages of an object, a code or a token answer everybody, anonymous
+included, and a made-up one gets 404. A route missing from the table fails the test,
+which prints its entry.
 
 Regenerate proposals for new routes: MATRIX_PROPOSE=1 pytest tests/security/test_permission_matrix.py -k classified -s
 """
@@ -93,7 +95,7 @@ def propose(route, world) -> str:
         url_for(route, [object_value(spec, world)[0] or MISSING, *rest_values(route)])
         if spec
         else route.template
-    )
+    ) + (query(TABLE[route.key]) if route.key in TABLE else "")
     verdicts = {role: verdict(*call(world.clients[(role, "in")], route, url)) for role in ROLES}
     allowed = {r for r in Role.values if verdicts[r] == "allowed"}
     allow = describe(allowed, verdicts[ANONYMOUS])
@@ -108,12 +110,20 @@ def check_route(route, entry: Entry, role: str, world) -> list[str]:
     if route.params and values is None:
         return [f"{route.key}: no object for {entry.obj}"]
     url = url_for(route, values) if route.params else route.template
-    status, how = call(world.clients[(role, "in")], route, url, world.plaintext)
+    status, how = call(world.clients[(role, "in")], route, url + query(entry), world.plaintext)
     if "IN CLEAR" in how:
         problems.append(f"{route.key} {url}: {how}")
     got = verdict(status, how)
+    public_object = entry.allow == "public" and route.params and entry.obj != "missing"
     if entry.allow == "session":  # logout, second factor: the answer follows the session
         want = {"allowed", "denied", "login"}
+    elif public_object:  # a real object, token or code: open to everyone, no login
+        want = {"allowed"}
+        if role == ANONYMOUS:  # and a made-up one is nothing
+            made_up = url_for(route, [MISSING, *values[1:]])
+            status_made_up, how_made_up = call(world.clients[(role, "in")], route, made_up)
+            if status_made_up != 404:
+                problems.append(f"{route.key} {made_up}: {status_made_up} {how_made_up}, want 404")
     elif entry.allow == "public":
         want = {"allowed", "denied"}
     elif role == ANONYMOUS:
@@ -126,16 +136,20 @@ def check_route(route, entry: Entry, role: str, world) -> list[str]:
         return problems
     if route.api and route.method != "GET":
         return problems  # the body is validated before any lookup: 422 for every id
-    outside, how_out = call(world.clients[(role, "out")], route, url)
+    outside, how_out = call(world.clients[(role, "out")], route, url + query(entry))
     if outside == 404:
         return problems
-    missing_url = url_for(route, [MISSING, *values[1:]])
+    missing_url = url_for(route, [MISSING, *values[1:]]) + query(entry)
     for_missing, _how = call(world.clients[(role, "out")], route, missing_url)
     if outside != for_missing or outside < 300:
         problems.append(
             f"{route.key} {url}: outside {outside} {how_out}, a missing object {for_missing}"
         )
     return problems
+
+
+def query(entry: Entry) -> str:
+    return f"?{entry.query}" if entry.query else ""
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -150,6 +150,8 @@ def daily_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def daily_field_add(request: HttpRequest, public_id) -> HttpResponse:
     daily = select.daily_form_get(user=request.user, public_id=public_id)
+    if not is_county_command(request.user):
+        raise PermissionDenied
     form = DailyFieldForm(request.POST)
     link = reverse("command:daily_detail", args=[daily.public_id])
     if not form.is_valid():
@@ -169,6 +171,8 @@ def daily_field_add(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def daily_field_toggle(request: HttpRequest, public_id, code: str) -> HttpResponse:
     daily = select.daily_form_get(user=request.user, public_id=public_id)
+    if not is_county_command(request.user):
+        raise PermissionDenied
     field = daily.fields.filter(code=code).first()
     if field is None:
         raise Http404

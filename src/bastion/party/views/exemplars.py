@@ -104,6 +104,18 @@ def exemplar_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _may_edit(user, exemplar) -> bool:
+    """Reviewers edit the text; the nominating side while it waits for review
+    (services.exemplar_edit)."""
+    if party_can(
+        user, Perm.EXEMPLAR_REVIEW, org_path=exemplar.org_path, region_path=exemplar.region_path
+    ):
+        return True
+    return exemplar.status == ExemplarStatus.NOMINATED and party_can(
+        user, Perm.PARTY_MANAGE, org_path=exemplar.org_path, region_path=exemplar.region_path
+    )
+
+
 @login_required
 def exemplar_detail(request: HttpRequest, public_id) -> HttpResponse:
     user = request.user
@@ -146,16 +158,7 @@ def exemplar_detail(request: HttpRequest, public_id) -> HttpResponse:
             "tab": TAB,
             "e": exemplar,
             "reviewer": reviewer,
-            "can_edit": reviewer
-            or (
-                exemplar.status == ExemplarStatus.NOMINATED
-                and party_can(
-                    user,
-                    Perm.PARTY_MANAGE,
-                    org_path=exemplar.org_path,
-                    region_path=exemplar.region_path,
-                )
-            ),
+            "can_edit": _may_edit(user, exemplar),
             "review_form": review_form,
             "withdraw_form": withdraw_form,
         },
@@ -167,6 +170,8 @@ def exemplar_detail(request: HttpRequest, public_id) -> HttpResponse:
 def exemplar_edit(request: HttpRequest, public_id) -> HttpResponse:
     user = request.user
     exemplar = sel.exemplar_get(user=user, public_id=public_id)
+    if not _may_edit(user, exemplar):
+        raise Http404
     form = forms.ExemplarEditForm(
         request.POST or None,
         request.FILES or None,

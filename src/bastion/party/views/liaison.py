@@ -46,6 +46,11 @@ def _manage(user, group) -> bool:
     )
 
 
+def _may_record(user, group) -> bool:
+    """The group's managers and its own users record visits (services._may_record)."""
+    return _manage(user, group) or group.users.filter(pk=user.pk).exists()
+
+
 @login_required
 def group_list(request: HttpRequest) -> HttpResponse:
     groups = sel.liaison_groups_with_counts(user=request.user)
@@ -156,6 +161,8 @@ def group_detail(request: HttpRequest, public_id) -> HttpResponse:
 def visit_create(request: HttpRequest, public_id) -> HttpResponse:
     user = request.user
     group = sel.liaison_group_get(user=user, public_id=public_id)
+    if not _may_record(user, group):
+        raise Http404
     units = [
         (str(p.unit.public_id), p.unit.name)
         for p in group.pairings.filter(ended_on__isnull=True).select_related("unit")
