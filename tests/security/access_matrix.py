@@ -17,6 +17,17 @@ from __future__ import annotations
 
 from tests.security.matrix import Entry as E
 
+# party.view's roles, and the volunteer persona as the party member a call reached.
+PARTY_VIEW_AND_MEMBER = (
+    "auditor",
+    "community_officer",
+    "county_command",
+    "org_department",
+    "org_officer",
+    "town_officer",
+    "volunteer",
+)
+
 TABLE: dict[str, E] = {
     "access:login": E(None, "public"),
     "access:logout": E(None, "session"),
@@ -172,15 +183,7 @@ TABLE: dict[str, E] = {
     # party.view, and the linked member (the volunteer persona) is sent to her own page
     "party:home": E(
         None,
-        (
-            "auditor",
-            "community_officer",
-            "county_command",
-            "org_department",
-            "org_officer",
-            "town_officer",
-            "volunteer",
-        ),
+        PARTY_VIEW_AND_MEMBER,
     ),
     "party:organizations": E(None, "party.view"),
     "party:organization_detail": E("party.Organization", "party.view"),
@@ -253,15 +256,7 @@ TABLE: dict[str, E] = {
     # party.view, and the member who received it (sent to her own view of the call)
     "party:call_detail": E(
         "party.Mobilization",
-        (
-            "auditor",
-            "community_officer",
-            "county_command",
-            "org_department",
-            "org_officer",
-            "town_officer",
-            "volunteer",
-        ),
+        PARTY_VIEW_AND_MEMBER,
     ),
     "party:call_close": E("party.Mobilization", "nobody"),
     "party:call_respond": E("party.Mobilization", "nobody"),
@@ -679,27 +674,11 @@ TABLE: dict[str, E] = {
     # party.view, and the member who received it (the volunteer persona)
     "bastion_party_api_calls_get_call": E(
         "party.Mobilization",
-        (
-            "auditor",
-            "community_officer",
-            "county_command",
-            "org_department",
-            "org_officer",
-            "town_officer",
-            "volunteer",
-        ),
+        PARTY_VIEW_AND_MEMBER,
     ),
     "bastion_party_api_calls_list_recipients": E(
         "party.Mobilization",
-        (
-            "auditor",
-            "community_officer",
-            "county_command",
-            "org_department",
-            "org_officer",
-            "town_officer",
-            "volunteer",
-        ),
+        PARTY_VIEW_AND_MEMBER,
     ),
     "bastion_party_api_calls_respond": E("party.Mobilization", "nobody"),
     "bastion_party_api_calls_mark_seen": E("party.Mobilization", "nobody"),

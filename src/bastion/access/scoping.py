@@ -159,7 +159,7 @@ def region_paths(user, perm: str) -> list[str] | None:
     return scope.paths.get(perm, [])
 
 
-def visible_prefixes(user, perm: str, within: str | None, *, people: bool) -> list[str] | None:
+def subtree_prefixes(user, perm: str, within: str | None, *, people: bool) -> list[str] | None:
     """What `restrict_people` (people=True) or `restrict_households` shows the user under
     the path `within`, as region path prefixes ("" is everywhere); None when households or
     people assigned one by one are part of it, since no prefix describes those."""

@@ -12,7 +12,7 @@ from bastion.access.scoping import (
     restrict_by_path,
     restrict_households,
     restrict_regions,
-    visible_prefixes,
+    subtree_prefixes,
 )
 from bastion.core.tally import tallied_count
 from bastion.geo.models import Household, Region
@@ -94,7 +94,7 @@ def household_list(
 def household_count(*, user, within: str | None, as_of) -> int:
     """`household_list(user=user, within=within)` created at or before `as_of`, counted
     from the path tally (decision 0093) when the user's scope is whole subtrees."""
-    prefixes = visible_prefixes(user, Perm.PERSON_VIEW, within, people=False)
+    prefixes = subtree_prefixes(user, Perm.PERSON_VIEW, within, people=False)
     if prefixes is None:
         qs = household_list(user=user, within=within).filter(created_at__lte=as_of)
         return qs.order_by().count()

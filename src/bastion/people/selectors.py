@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from bastion.access.roles import Perm
-from bastion.access.scoping import restrict_people, visible_prefixes
+from bastion.access.scoping import restrict_people, subtree_prefixes
 from bastion.core.idnumber import IdNumberError, parse_id_number
 from bastion.core.phone import PhoneError, parse_mobile
 from bastion.core.tally import tallied_count
@@ -40,7 +40,7 @@ def person_list(
 def person_count(*, user, region_path: str | None, as_of) -> int:
     """`person_list(user=user, region_path=region_path)` registered at or before `as_of`,
     counted from the path tally (decision 0093) when the user's scope is whole subtrees."""
-    prefixes = visible_prefixes(user, Perm.PERSON_VIEW, region_path, people=True)
+    prefixes = subtree_prefixes(user, Perm.PERSON_VIEW, region_path, people=True)
     if prefixes is None:
         qs = person_list(user=user, region_path=region_path).filter(created_at__lte=as_of)
         return qs.order_by().count()
