@@ -377,6 +377,42 @@ def test_outsiders_cannot_write_through_the_api(county, supplies, stocked, api_l
     assert not Allocation.objects.exists()
 
 
+def test_a_new_account_and_purpose_answer_with_their_totals(county, supplies, api_login):
+    """Found by the permission matrix: both creates answered 500 (their totals come from
+    the selector's annotations, which a freshly created object lacks)."""
+    from bastion.supplies.services.cash import donation_cash_receive
+    from tests.supplies.conftest import pledge
+
+    command = api_login(county.command)
+    response = api_post(
+        command, f"{API}/cash/accounts", {"name": "防疫捐款专户", "region": county.county.code}
+    )
+    assert response.status_code == 201, response.content
+    account = response.json()
+    assert account["totals"]["remaining"] == "0.00" and account["region"] == county.county.code
+    donation = pledge(supplies, donor="society", lines=[], cash="500")
+    donation_cash_receive(
+        actor=None,
+        donation=donation,
+        account=cash_account_get(account["public_id"]),
+        amount="500",
+    )
+    response = api_post(
+        command,
+        f"{API}/cash/purposes",
+        {"account": account["public_id"], "title": "采购体温计", "amount": "120"},
+    )
+    assert response.status_code == 201, response.content
+    totals = response.json()["totals"]
+    assert [totals[k] for k in ("allocated", "spent", "remaining")] == ["120.00", "0.00", "120.00"]
+
+
+def cash_account_get(public_id):
+    from bastion.supplies.models import CashAccount
+
+    return CashAccount.objects.get(public_id=public_id)
+
+
 def test_spending_with_a_receipt_upload(county, supplies, world, api_login, tmp_path, settings):
     from bastion.supplies.services.cash import donation_cash_receive
     from tests.supplies.conftest import pledge

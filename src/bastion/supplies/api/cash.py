@@ -45,7 +45,8 @@ def create_account(request, payload: SuppliesAccountIn):
         bank=payload.bank,
         account_number=payload.account_number,
     )
-    return Status(201, account)
+    # The answer carries the totals, which the selector's annotations compute.
+    return Status(201, sel.account_get(user=user, public_id=account.public_id))
 
 
 @router.get("/accounts/{public_id}", response=SuppliesAccountOut)
@@ -92,7 +93,7 @@ def create_purpose(request, payload: PurposeIn):
         note=payload.note,
         disclose_recipient=payload.disclose_recipient,
     )
-    return Status(201, purpose)
+    return Status(201, sel.purpose_get(user=user, public_id=purpose.public_id))
 
 
 @router.get("/purposes/{public_id}", response=PurposeOut)
