@@ -3,13 +3,15 @@
 Keyed by url name (pages) or OpenAPI operation id (API). See tests/security/matrix.py
 Entry for the columns. A permission code means exactly the roles holding it in
 bastion.access.roles.ROLE_PERMISSIONS, so the table follows the roles table.
-"missing" objects: the row names no object (today only API writes, which validate the
-empty body before any lookup): it pins only that everybody gets the same refusal
-(RELIABILITY.md counts them). Specs are described in matrix.object_values() (a second
-parameter follows " / "; "$name" is a raw token the builder kept). "public" rows with an
-object: every caller gets the page, and a made-up id, code or token gets 404.
-Write operations of the API are sent an empty body: "login" there means any signed-in
-caller reaches validation (422) before any lookup, so nothing about objects leaks.
+Specs are described in matrix.object_values() (a second parameter follows " / "; "$name"
+is a raw token the builder kept). "public" rows with an object: every caller gets the
+page, and a made-up id, code or token gets 404.
+API writes are sent a body (matrix.request_body(): every required field of the schema,
+then the row's `body`, whose "@spec" values name objects in town 1). A write refused
+with the very answer a missing object gets counts as denied; any other refusal (409,
+422 about the object's state) means the caller reached the object. A create whose body
+names an object inside town 1 (a region, organization or record) is checked outside
+scope like a path object: the outside user gets what a missing one would get.
 New rows: MATRIX_PROPOSE=1 pytest tests/security/test_permission_matrix.py -k classified -s
 """
 
@@ -27,6 +29,23 @@ PARTY_VIEW_AND_MEMBER = (
     "town_officer",
     "volunteer",
 )
+
+# Objects of town 1 that the bodies of API writes name (see matrix.request_body()).
+GRID = "@geo.Region:code?level=grid"
+COMMUNITY = "@geo.Region:code?level=community"
+TOWN = "@geo.Region:code"  # town 1 itself: the first region inside it
+ORG = "@party.Organization:code"
+MEMBER = "@party.PartyMember"
+WORKER = "@access.RoleAssignment:user.username?role=grid_worker"
+ID_NUMBER = "110101199003071233"  # well-formed; nobody in the demo county holds it
+# The county's own level: what the county command issues directives and notices from.
+COUNTY_UNIT = "region:430121000000"
+# A volunteer task (or series) of a grid of town 1, published by its community.
+TASK_BODY = {
+    "region": GRID,
+    "location_kind": "grid",
+    "publisher": {"kind": "community", "community": COMMUNITY},
+}
 
 TABLE: dict[str, E] = {
     "access:login": E(None, "public"),
@@ -509,16 +528,22 @@ TABLE: dict[str, E] = {
     "geo:region": E("geo.Region:code", "geo.view"),
     "geo:grid": E("geo.Region:code?level=grid", "geo.view"),
     "bastion_geo_api_list_regions": E(None, "login"),
-    "bastion_geo_api_create_region": E(None, "login"),
-    "bastion_geo_api_import_regions": E(None, "login"),
+    "bastion_geo_api_create_region": E(None, "nobody"),
+    "bastion_geo_api_import_regions": E(None, "geo.import"),
     "bastion_geo_api_get_region": E("geo.Region:code", "geo.view"),
-    "bastion_geo_api_update_region": E("missing", "nobody"),
+    "bastion_geo_api_update_region": E("geo.Region:code", "geo.change"),
     "bastion_geo_api_list_region_households": E("geo.Region:code", "geo.view"),
     "bastion_people_api_list_people": E(None, "login"),
-    "bastion_people_api_register_person": E(None, "login"),
+    "bastion_people_api_register_person": E(
+        None,
+        "people.change",
+        body={"grid": GRID, "id_number": ID_NUMBER},
+    ),
     "bastion_people_api_search_people": E(None, "login"),
     "bastion_people_api_list_duplicates": E(None, "login"),
-    "bastion_people_api_merge_duplicate": E("missing", "login"),
+    "bastion_people_api_merge_duplicate": E(
+        "people.Person?duplicate_of__isnull=False", "people.change", body={"keep": "original"}
+    ),
     "bastion_people_api_get_person": E(
         "people.Person",
         ("auditor", "community_officer", "county_command", "grid_worker", "town_officer"),
@@ -528,40 +553,78 @@ TABLE: dict[str, E] = {
     "bastion_access_api_me_password": E(None, "login"),
     "bastion_access_api_token_list": E(None, "login"),
     "bastion_access_api_token_create": E(None, "login"),
-    "bastion_access_api_token_revoke": E("missing", "nobody"),
+    "bastion_access_api_token_revoke": E("access.ApiToken", "geo.import"),
     "bastion_access_api_notification_list": E(None, "login"),
-    "bastion_access_api_notification_read": E("missing", "nobody"),
+    "bastion_access_api_notification_read": E("access.Notification", "geo.import"),
     "bastion_access_api_audit_list": E(None, "access.audit"),
-    "bastion_access_api_person_reveal": E("people.Person", "login"),
+    "bastion_access_api_person_reveal": E("people.Person", "people.change", reveals=True),
     "bastion_access_api_manage_user_list": E(None, "access.assign"),
-    "bastion_access_api_manage_user_create": E(None, "login"),
+    "bastion_access_api_manage_user_create": E(
+        None,
+        "access.assign",
+        body={
+            "username": "mx_new_user",
+            "role": "grid_worker",
+            "region_code": GRID,
+        },
+    ),
     "bastion_access_api_manage_user_detail": E(
         "access.RoleAssignment:user.public_id", "access.assign"
     ),
-    "bastion_access_api_manage_user_role_grant": E("missing", "login"),
-    "bastion_access_api_manage_user_role_revoke": E("missing", "nobody"),
-    "bastion_access_api_manage_user_password_reset": E("missing", "nobody"),
-    "bastion_access_api_manage_user_deactivate": E("missing", "nobody"),
-    "bastion_access_api_manage_user_reactivate": E("missing", "nobody"),
+    "bastion_access_api_manage_user_role_grant": E(
+        "access.RoleAssignment:user.public_id",
+        "access.assign",
+        body={"role": "grid_worker", "region_code": GRID},
+    ),
+    "bastion_access_api_manage_user_role_revoke": E(
+        "access.RoleAssignment:user.public_id / public_id", "access.assign"
+    ),
+    "bastion_access_api_manage_user_password_reset": E(
+        "access.RoleAssignment:user.public_id", "access.assign"
+    ),
+    "bastion_access_api_manage_user_deactivate": E(
+        "access.RoleAssignment:user.public_id", "access.assign"
+    ),
+    "bastion_access_api_manage_user_reactivate": E(
+        "access.RoleAssignment:user.public_id", "access.assign"
+    ),
     "bastion_access_api_manage_assignment_list": E(None, "access.assign"),
-    "bastion_access_api_manage_assignment_create": E(None, "login"),
-    "bastion_access_api_manage_assignment_delete": E("missing", "nobody"),
+    "bastion_access_api_manage_assignment_create": E(
+        None,
+        "access.assign",
+        body={
+            "user": "@access.RoleAssignment:user.public_id?role=grid_worker",
+            "kind": "grid",
+            "region_code": GRID,
+        },
+    ),
+    "bastion_access_api_manage_assignment_delete": E("access.Assignment", "access.assign"),
     "bastion_reports_api_indicator_list": E(None, "login"),
     "bastion_reports_api_indicator_value": E("=people", "reports.view"),
     "bastion_reports_api_indicator_records": E("=people", "reports.view"),
     "bastion_monitoring_api_config_list_policies": E(None, "login"),
-    "bastion_monitoring_api_config_update_policy": E("missing", "nobody"),
+    "bastion_monitoring_api_config_update_policy": E("monitoring.Policy", "geo.import"),
     "bastion_monitoring_api_config_list_risk_areas": E(None, "login"),
-    "bastion_monitoring_api_config_create_risk_area": E(None, "login"),
-    "bastion_monitoring_api_config_update_risk_area": E("missing", "nobody"),
-    "bastion_monitoring_api_monitor_monitor": E(None, "login"),
+    "bastion_monitoring_api_config_create_risk_area": E(None, "geo.import"),
+    "bastion_monitoring_api_config_update_risk_area": E("monitoring.RiskArea", "geo.import"),
+    "bastion_monitoring_api_monitor_monitor": E(
+        None, "campaigns.view", query="region=@geo.Region:code"
+    ),
     "bastion_monitoring_api_alerts_list_alerts": E(None, "login"),
-    "bastion_monitoring_api_alerts_acknowledge_alert": E("missing", "nobody"),
-    "bastion_monitoring_api_alerts_resolve_alert": E("missing", "nobody"),
+    "bastion_monitoring_api_alerts_acknowledge_alert": E("monitoring.Alert", "people.change"),
+    "bastion_monitoring_api_alerts_resolve_alert": E("monitoring.Alert", "people.change"),
     "bastion_monitoring_api_alerts_list_service_requests": E(None, "login"),
-    "bastion_monitoring_api_alerts_create_service_request": E(None, "login"),
-    "bastion_monitoring_api_alerts_assign_service_request": E("missing", "login"),
-    "bastion_monitoring_api_alerts_set_service_request_status": E("missing", "login"),
+    "bastion_monitoring_api_alerts_create_service_request": E(
+        None, "people.change", body={"observation": "@monitoring.Observation", "kind": "groceries"}
+    ),
+    "bastion_monitoring_api_alerts_assign_service_request": E(
+        "monitoring.ServiceRequest",
+        "people.change",
+        body={"user": WORKER},
+    ),
+    "bastion_monitoring_api_alerts_set_service_request_status": E(
+        "monitoring.ServiceRequest", "people.change", body={"status": "in_progress"}
+    ),
     "bastion_monitoring_api_imports_import_list": E(None, "login"),
     "bastion_monitoring_api_followups_list_followups": E(
         "monitoring.Observation",
@@ -573,22 +636,30 @@ TABLE: dict[str, E] = {
     ),
     "bastion_monitoring_api_followups_correct_followup": E("monitoring.Observation", "nobody"),
     "bastion_monitoring_api_observations_list_observations": E(None, "login"),
-    "bastion_monitoring_api_observations_register_observation": E(None, "login"),
+    "bastion_monitoring_api_observations_register_observation": E(
+        None, "people.change", body={"person": "@people.Person?duplicate_of__isnull=True"}
+    ),
     "bastion_monitoring_api_observations_get_observation": E(
         "monitoring.Observation",
         ("auditor", "community_officer", "county_command", "grid_worker", "town_officer"),
     ),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
     "bastion_monitoring_api_observations_release_observation": E(
         "monitoring.Observation",
         ("auditor", "community_officer", "county_command", "grid_worker", "town_officer"),
     ),
-    "bastion_monitoring_api_observations_end_observation": E("monitoring.Observation", "login"),
-    "bastion_monitoring_api_observations_extend_observation": E("monitoring.Observation", "login"),
+    "bastion_monitoring_api_observations_end_observation": E(
+        "monitoring.Observation", "people.change"
+    ),
+    "bastion_monitoring_api_observations_extend_observation": E(
+        "monitoring.Observation", "people.change"
+    ),
     "bastion_monitoring_api_observations_get_team": E(
         "monitoring.Observation",
         ("auditor", "community_officer", "county_command", "grid_worker", "town_officer"),
     ),
-    "bastion_monitoring_api_observations_set_team": E("monitoring.Observation", "login"),
+    "bastion_monitoring_api_observations_set_team": E("monitoring.Observation", "people.change"),
     "bastion_monitoring_api_observations_issue_selfreport_token": E(
         "monitoring.Observation",
         ("community_officer", "county_command", "grid_worker", "town_officer"),
@@ -596,41 +667,85 @@ TABLE: dict[str, E] = {
     "bastion_monitoring_api_seats_list_seat_duties": E(
         None, ("community_officer", "county_command", "town_officer")
     ),
-    "bastion_monitoring_api_seats_create_seat_duty": E(None, "login"),
-    "bastion_monitoring_api_seats_delete_seat_duty": E("missing", "nobody"),
+    "bastion_monitoring_api_seats_create_seat_duty": E(
+        None,
+        "access.assign",
+        body={
+            "region": COMMUNITY,
+            "user": WORKER,
+        },
+    ),
+    "bastion_monitoring_api_seats_delete_seat_duty": E(
+        "monitoring.SeatAssignment", "access.assign"
+    ),
     "bastion_party_api_organizations_list_organizations": E(None, "login"),
-    "bastion_party_api_organizations_create_organization": E(None, "login"),
+    "bastion_party_api_organizations_create_organization": E(
+        None,
+        "party.manage",
+        body={"parent": "@party.Organization", "code": "MX-NEW-01", "tier": "branch"},
+    ),
     "bastion_party_api_organizations_get_organization": E("party.Organization", "party.view"),
-    "bastion_party_api_organizations_update_organization": E("missing", "nobody"),
-    "bastion_party_api_organizations_close_organization": E("missing", "login"),
-    "bastion_party_api_organizations_set_target": E("missing", "login"),
+    "bastion_party_api_organizations_update_organization": E("party.Organization", "party.manage"),
+    "bastion_party_api_organizations_close_organization": E("party.Organization", "party.manage"),
+    "bastion_party_api_organizations_set_target": E("party.Organization", "party.manage"),
     "bastion_party_api_organizations_registration_rate": E("party.Organization", "party.view"),
     "bastion_party_api_organizations_service_cards": E(
         "party.Organization", "party.view", query="year=2020&quarter=1"
     ),
     "bastion_party_api_organizations_list_secondments": E("party.Organization", "party.view"),
-    "bastion_party_api_organizations_add_secondment": E("missing", "login"),
-    "bastion_party_api_organizations_end_secondment": E("missing", "login"),
+    "bastion_party_api_organizations_add_secondment": E(
+        "party.Organization", "party.manage", body={"member": MEMBER}
+    ),
+    "bastion_party_api_organizations_end_secondment": E("party.Secondment", "party.manage"),
     "bastion_party_api_organizations_list_officers": E("party.Organization", "party.manage"),
-    "bastion_party_api_organizations_grant_officer": E("missing", "login"),
-    "bastion_party_api_organizations_revoke_officer": E("missing", "nobody"),
+    "bastion_party_api_organizations_grant_officer": E(
+        "party.Organization",
+        "party.manage",
+        body={"username": WORKER},
+    ),
+    "bastion_party_api_organizations_revoke_officer": E(
+        "party.Organization / access.RoleAssignment?role=org_officer&org_path={path}",
+        "party.manage",
+    ),
     "bastion_party_api_members_list_members": E(None, "login"),
-    "bastion_party_api_members_create_member": E(None, "login"),
+    "bastion_party_api_members_create_member": E(
+        None,
+        "party.manage",
+        body={
+            "organization": ORG,
+            "id_number": ID_NUMBER,
+            "grid": GRID,
+        },
+    ),
     "bastion_party_api_members_search_members": E(None, "login"),
-    "bastion_party_api_members_import_members": E(None, "login"),
+    "bastion_party_api_members_import_members": E(None, "party.manage", body={"organization": ORG}),
     "bastion_party_api_members_get_member": E("party.PartyMember", "party.view"),
     "bastion_party_api_members_update_member": E("party.PartyMember", "party.manage"),
-    "bastion_party_api_members_transfer_member": E("party.PartyMember", "login"),
-    "bastion_party_api_members_create_account": E("party.PartyMember", "login"),
-    "bastion_party_api_members_service_card": E("party.PartyMember", "login"),
-    "bastion_party_api_members_add_service_entry": E("party.PartyMember", "login"),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_party_api_members_transfer_member": E(
+        "party.PartyMember", "party.view", body={"to": ORG}
+    ),
+    "bastion_party_api_members_create_account": E("party.PartyMember", "party.manage"),
+    "bastion_party_api_members_service_card": E(
+        "party.PartyMember", "party.view", query="year=2020&quarter=1"
+    ),
+    "bastion_party_api_members_add_service_entry": E(
+        "party.PartyMember",
+        "party.registration",
+        body={"community": COMMUNITY},
+    ),
     "bastion_party_api_registrations_list_registrations": E(None, "login"),
-    "bastion_party_api_registrations_create_registration": E(None, "login"),
+    "bastion_party_api_registrations_create_registration": E(
+        None,
+        "party.registration",
+        body={"member": MEMBER, "community": COMMUNITY},
+    ),
     "bastion_party_api_registrations_get_registration": E(
         "party.CommunityRegistration", "party.view"
     ),
     "bastion_party_api_registrations_decide_registration": E(
-        "party.CommunityRegistration", "login"
+        "party.CommunityRegistration", "party.registration"
     ),
     "bastion_party_api_registrations_renew_registration": E(
         "party.CommunityRegistration", "party.registration"
@@ -638,39 +753,59 @@ TABLE: dict[str, E] = {
     "bastion_party_api_registrations_withdraw_registration": E(
         "party.CommunityRegistration", "party.registration"
     ),
-    "bastion_party_api_registrations_reject_renewal": E("missing", "nobody"),
+    "bastion_party_api_registrations_reject_renewal": E(
+        "party.RegistrationRenewal", "party.registration"
+    ),
     "bastion_party_api_registrations_me": E(None, ("volunteer",)),
-    "bastion_party_api_registrations_register_myself": E(None, "login"),
+    "bastion_party_api_registrations_register_myself": E(
+        None, "volunteers.claim", body={"community": COMMUNITY}
+    ),
     "bastion_party_api_registrations_ask_renewal": E(None, "nobody"),
     "bastion_party_api_registrations_withdraw_mine": E(None, "nobody"),
     "bastion_party_api_work_list_teams": E(None, "login"),
-    "bastion_party_api_work_create_team": E(None, "login"),
+    "bastion_party_api_work_create_team": E(None, "party.manage", body={"organization": ORG}),
     "bastion_party_api_work_get_team": E("party.Team", "party.view"),
     "bastion_party_api_work_update_team": E("party.Team", "party.manage"),
-    "bastion_party_api_work_add_team_member": E("party.Team", "login"),
+    "bastion_party_api_work_add_team_member": E(
+        "party.Team", "party.manage", body={"member": MEMBER}
+    ),
     "bastion_party_api_work_remove_team_member": E("party.Team", "nobody"),
-    "bastion_party_api_work_disband_team": E("party.Team", "login"),
+    "bastion_party_api_work_disband_team": E("party.Team", "party.manage"),
     "party_list_zones": E(None, "login"),
-    "party_create_zones": E(None, "login"),
+    "party_create_zones": E(
+        None,
+        "party.manage",
+        body={"organization": ORG, "member": MEMBER},
+    ),
     "party_get_zones": E("party.ResponsibilityZone", "party.view"),
-    "party_reassign_zones": E("party.ResponsibilityZone", "login"),
-    "party_end_zones": E("party.ResponsibilityZone", "login"),
+    "party_reassign_zones": E("party.ResponsibilityZone", "party.manage", body={"member": MEMBER}),
+    "party_end_zones": E("party.ResponsibilityZone", "party.manage"),
     "party_list_posts": E(None, "login"),
-    "party_create_posts": E(None, "login"),
+    "party_create_posts": E(
+        None,
+        "party.manage",
+        body={"organization": ORG, "member": MEMBER},
+    ),
     "party_get_posts": E("party.VanguardPost", "party.view"),
-    "party_reassign_posts": E("party.VanguardPost", "login"),
-    "party_end_posts": E("party.VanguardPost", "login"),
+    "party_reassign_posts": E("party.VanguardPost", "party.manage", body={"member": MEMBER}),
+    "party_end_posts": E("party.VanguardPost", "party.manage"),
     "bastion_party_api_work_list_groups": E(None, "login"),
-    "bastion_party_api_work_create_group": E(None, "login"),
+    "bastion_party_api_work_create_group": E(
+        None, "party.manage", body={"organization": ORG, "number": 92}
+    ),
     "bastion_party_api_work_get_group": E("party.LiaisonGroup", "party.view"),
-    "bastion_party_api_work_pair_unit": E("missing", "login"),
+    "bastion_party_api_work_pair_unit": E("party.LiaisonGroup", "party.manage", body={"unit": ORG}),
     "bastion_party_api_work_list_visits": E("party.LiaisonGroup", "party.view"),
-    "bastion_party_api_work_record_visit": E("missing", "login"),
+    "bastion_party_api_work_record_visit": E("party.LiaisonGroup", "nobody", body={"unit": ORG}),
     "bastion_party_api_work_list_cadre_observations": E(None, "party.fees"),
-    "bastion_party_api_work_record_cadre_observation": E(None, "login"),
+    "bastion_party_api_work_record_cadre_observation": E(None, "party.fees", body={"unit": ORG}),
     "bastion_party_api_work_get_cadre_observation": E("party.CadreObservation", "party.fees"),
     "bastion_party_api_calls_list_calls": E(None, "login"),
-    "bastion_party_api_calls_send_call": E(None, "login"),
+    "bastion_party_api_calls_send_call": E(
+        None,
+        "party.manage",
+        body={"organization": ORG, "audience": "members"},
+    ),
     # party.view, and the member who received it (the volunteer persona)
     "bastion_party_api_calls_get_call": E(
         "party.Mobilization",
@@ -684,208 +819,409 @@ TABLE: dict[str, E] = {
     "bastion_party_api_calls_mark_seen": E("party.Mobilization", "nobody"),
     "bastion_party_api_calls_close_call": E("party.Mobilization", "party.manage"),
     "bastion_party_api_calls_list_grants": E(None, "login"),
-    "bastion_party_api_calls_create_grant": E(None, "login"),
+    "bastion_party_api_calls_create_grant": E(
+        None,
+        "nobody",
+        body={
+            "organization": ORG,
+            "grantor": ORG,
+            "amount": "100",
+        },
+    ),
     "bastion_party_api_calls_get_grant": E("party.FeeGrant", "party.view"),
-    "bastion_party_api_calls_record_expense": E("party.FeeGrant", "login"),
-    "bastion_party_api_calls_reverse_expense": E("missing", "login"),
-    "bastion_party_api_calls_adjust_grant": E("party.FeeGrant", "login"),
+    "bastion_party_api_calls_record_expense": E("party.FeeGrant", "party.manage"),
+    "bastion_party_api_calls_reverse_expense": E("party.FeeEntry", "nobody"),
+    "bastion_party_api_calls_adjust_grant": E("party.FeeGrant", "party.fees"),
     "bastion_party_api_calls_list_exemplars": E(None, "login"),
-    "bastion_party_api_calls_nominate": E(None, "login"),
+    "bastion_party_api_calls_nominate": E(
+        None,
+        "party.manage",
+        body={
+            "nominating_org": ORG,
+            "kind": "person",
+            "subject": MEMBER,
+        },
+    ),
     "bastion_party_api_calls_get_exemplar": E("party.Exemplar", "party.view"),
-    "bastion_party_api_calls_review": E("missing", "login"),
-    "bastion_party_api_calls_publish": E("missing", "nobody"),
-    "bastion_party_api_calls_withdraw": E("missing", "login"),
+    "bastion_party_api_calls_review": E("party.Exemplar", "party.exemplar"),
+    "bastion_party_api_calls_publish": E("party.Exemplar", "party.exemplar"),
+    "bastion_party_api_calls_withdraw": E("party.Exemplar", "party.exemplar"),
     "bastion_campaigns_api_campaigns_list_campaigns": E(None, "login"),
-    "bastion_campaigns_api_campaigns_create_campaign": E(None, "login"),
+    "bastion_campaigns_api_campaigns_create_campaign": E(
+        None, "access.assign", body={"regions": [TOWN], "kind": "door_knock"}
+    ),
     "bastion_campaigns_api_campaigns_get_campaign": E("campaigns.Campaign", "campaigns.view"),
-    "bastion_campaigns_api_campaigns_update_campaign": E("campaigns.Campaign", "campaigns.manage"),
-    "bastion_campaigns_api_campaigns_open_round": E("campaigns.Campaign", "campaigns.manage"),
-    "bastion_campaigns_api_campaigns_close_campaign": E("campaigns.Campaign", "campaigns.manage"),
+    "bastion_campaigns_api_campaigns_update_campaign": E("campaigns.Campaign", "access.assign"),
+    "bastion_campaigns_api_campaigns_open_round": E("campaigns.Campaign", "access.assign"),
+    "bastion_campaigns_api_campaigns_close_campaign": E("campaigns.Campaign", "access.assign"),
     "bastion_campaigns_api_campaigns_get_coverage": E("campaigns.Campaign", "campaigns.view"),
     "bastion_campaigns_api_campaigns_list_households": E("campaigns.Campaign", "campaigns.view"),
     "bastion_campaigns_api_campaigns_get_next_household": E("campaigns.Campaign", "campaigns.view"),
-    "bastion_campaigns_api_campaigns_create_visit": E("campaigns.Campaign", "login"),
+    "bastion_campaigns_api_campaigns_create_visit": E(
+        "campaigns.Campaign", "people.change", body={"household": "@geo.Household"}
+    ),
     "bastion_campaigns_api_campaigns_list_visits": E("campaigns.Campaign", "campaigns.view"),
     "bastion_campaigns_api_campaigns_list_revisits": E("campaigns.Campaign", "campaigns.view"),
     "bastion_campaigns_api_campaigns_get_visit": E("campaigns.HouseholdVisit", "campaigns.view"),
-    "bastion_campaigns_api_campaigns_correct_visit": E("campaigns.HouseholdVisit", "login"),
-    "bastion_campaigns_api_campaigns_attach_visit_photo": E("campaigns.HouseholdVisit", "login"),
+    "bastion_campaigns_api_campaigns_correct_visit": E("campaigns.HouseholdVisit", "access.assign"),
+    "bastion_campaigns_api_campaigns_attach_visit_photo": E("campaigns.HouseholdVisit", "nobody"),
     "bastion_campaigns_api_venues_list_venue_kinds": E(None, "login"),
-    "bastion_campaigns_api_venues_create_venue_kind": E(None, "login"),
-    "bastion_campaigns_api_venues_update_venue_kind": E("missing", "nobody"),
+    "bastion_campaigns_api_venues_create_venue_kind": E(None, "access.assign"),
+    "bastion_campaigns_api_venues_update_venue_kind": E("campaigns.VenueKind", "access.assign"),
     "bastion_campaigns_api_venues_list_venues": E(None, "login"),
-    "bastion_campaigns_api_venues_create_venue": E(None, "login"),
+    "bastion_campaigns_api_venues_create_venue": E(
+        None,
+        "access.assign",
+        body={"grid": GRID, "kind": "@campaigns.VenueKind:code"},
+    ),
     "bastion_campaigns_api_venues_get_venue": E("campaigns.Venue", "campaigns.view"),
-    "bastion_campaigns_api_venues_update_venue": E("campaigns.Venue", "campaigns.manage"),
-    "bastion_campaigns_api_venues_close_venue": E("campaigns.Venue", "login"),
+    "bastion_campaigns_api_venues_update_venue": E("campaigns.Venue", "access.assign"),
+    "bastion_campaigns_api_venues_close_venue": E("campaigns.Venue", "access.assign"),
     "bastion_campaigns_api_venues_get_checkin_code": E("campaigns.Venue", "campaigns.view"),
-    "bastion_campaigns_api_venues_reissue_checkin_code": E("campaigns.Venue", "campaigns.manage"),
+    "bastion_campaigns_api_venues_reissue_checkin_code": E("campaigns.Venue", "access.assign"),
     "bastion_campaigns_api_venues_list_inspections": E("campaigns.Venue", "campaigns.view"),
-    "bastion_campaigns_api_venues_create_inspection": E("campaigns.Venue", "login"),
+    "bastion_campaigns_api_venues_create_inspection": E("campaigns.Venue", "people.change"),
     "bastion_campaigns_api_venues_get_inspection": E("campaigns.Inspection", "campaigns.view"),
-    "bastion_campaigns_api_venues_add_inspection_photos": E("campaigns.Inspection", "login"),
+    "bastion_campaigns_api_venues_add_inspection_photos": E(
+        "campaigns.Inspection", "people.change"
+    ),
     "bastion_campaigns_api_venues_list_commitments": E("campaigns.Venue", "campaigns.view"),
-    "bastion_campaigns_api_venues_create_commitment": E("campaigns.Venue", "login"),
-    "bastion_campaigns_api_venues_withdraw_commitment": E("missing", "login"),
-    "bastion_campaigns_api_venues_create_trace": E("campaigns.Venue", "login"),
+    "bastion_campaigns_api_venues_create_commitment": E("campaigns.Venue", "people.change"),
+    "bastion_campaigns_api_venues_withdraw_commitment": E("campaigns.Commitment", "access.assign"),
+    "bastion_campaigns_api_venues_create_trace": E("campaigns.Venue", "geo.change"),
     "bastion_campaigns_api_venues_list_traces": E(None, "login"),
     "bastion_campaigns_api_venues_get_trace": E("campaigns.TraceRequest", ("county_command",)),
     "bastion_campaigns_api_venues_list_trace_checkins": E(
         "campaigns.TraceRequest", ("county_command",)
     ),
-    "bastion_campaigns_api_venues_reveal_checkin": E("missing", "login"),
+    "bastion_campaigns_api_venues_reveal_checkin": E(
+        "campaigns.TraceRequest / venue.checkins.public_id", "geo.import", body={"field": "phone"}
+    ),
     "bastion_campaigns_api_materials_list_materials": E(None, "login"),
-    "bastion_campaigns_api_materials_create_material": E(None, "login"),
+    "bastion_campaigns_api_materials_create_material": E(
+        None, "access.assign", body={"region": TOWN, "kind": "proposal"}
+    ),
     "bastion_campaigns_api_materials_get_material": E("campaigns.Material", "campaigns.view"),
     "bastion_campaigns_api_materials_list_companies": E(None, "login"),
-    "bastion_campaigns_api_materials_create_company": E(None, "login"),
+    "bastion_campaigns_api_materials_create_company": E(
+        None, "access.assign", body={"region": TOWN}
+    ),
     "bastion_campaigns_api_materials_get_company": E("campaigns.PartnerCompany", "campaigns.view"),
     "bastion_campaigns_api_materials_update_company": E(
-        "campaigns.PartnerCompany", "campaigns.manage"
+        "campaigns.PartnerCompany", "access.assign"
     ),
     "bastion_campaigns_api_materials_list_distributions": E(None, "login"),
-    "bastion_campaigns_api_materials_create_distribution": E(None, "login"),
-    "bastion_campaigns_api_materials_void_distribution": E("missing", "login"),
+    "bastion_campaigns_api_materials_create_distribution": E(
+        None,
+        "people.change",
+        body={
+            "material": "@campaigns.Material",
+            "region": TOWN,
+            "action": "handed_out",
+        },
+    ),
+    "bastion_campaigns_api_materials_void_distribution": E(
+        "campaigns.MaterialDistribution", "access.assign"
+    ),
     "bastion_volunteers_api_tasks_list_tasks": E(None, "login"),
-    "bastion_volunteers_api_tasks_publish_task": E(None, "login"),
+    "bastion_volunteers_api_tasks_publish_task": E(
+        None,
+        "volunteers.publish",
+        body=TASK_BODY,
+    ),
     "bastion_volunteers_api_tasks_nearby": E(None, "login"),
-    "bastion_volunteers_api_tasks_publish_series": E(None, "login"),
+    "bastion_volunteers_api_tasks_publish_series": E(
+        None,
+        "volunteers.publish",
+        body=TASK_BODY,
+    ),
     "bastion_volunteers_api_tasks_get_series": E("volunteers.TaskSeries", "volunteers.view"),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
     "bastion_volunteers_api_tasks_cancel_series": E("volunteers.TaskSeries", "volunteers.view"),
     "bastion_volunteers_api_tasks_get_task": E("volunteers.Task", "volunteers.view"),
     "bastion_volunteers_api_tasks_change_task": E("volunteers.Task", "volunteers.publish"),
     "bastion_volunteers_api_tasks_cancel_task": E("volunteers.Task", "volunteers.publish"),
     "bastion_volunteers_api_tasks_rotate_code": E("volunteers.Task", "volunteers.publish"),
     "bastion_volunteers_api_claims_claim": E("volunteers.Task", "volunteers.claim"),
-    "bastion_volunteers_api_claims_claim_for": E("volunteers.Task", "login"),
+    "bastion_volunteers_api_claims_claim_for": E(
+        "volunteers.Task",
+        "volunteers.publish",
+        body={"person": "@people.Person?duplicate_of__isnull=True"},
+    ),
     "bastion_volunteers_api_claims_roster": E("volunteers.Task", "volunteers.publish"),
-    "bastion_volunteers_api_claims_cancel": E("missing", "nobody"),
-    "bastion_volunteers_api_claims_scan": E(None, "login"),
-    "bastion_volunteers_api_claims_leader_check": E("missing", "login"),
-    "bastion_volunteers_api_claims_confirm": E("missing", "nobody"),
-    "bastion_volunteers_api_claims_no_show": E("missing", "nobody"),
-    "bastion_volunteers_api_claims_correct": E("missing", "login"),
+    "bastion_volunteers_api_claims_cancel": E("volunteers.Claim", "volunteers.publish"),
+    "bastion_volunteers_api_claims_scan": E(None, "nobody"),
+    "bastion_volunteers_api_claims_leader_check": E("volunteers.Claim", "volunteers.publish"),
+    "bastion_volunteers_api_claims_confirm": E("volunteers.Claim", "volunteers.publish"),
+    "bastion_volunteers_api_claims_no_show": E("volunteers.Claim", "volunteers.publish"),
+    "bastion_volunteers_api_claims_correct": E("volunteers.Attendance", "volunteers.publish"),
     # the linked member is a volunteer with a record of her own
     "bastion_volunteers_api_claims_record": E(None, ("volunteer",)),
-    "bastion_volunteers_api_claims_community_ranking": E(None, "login"),
+    "bastion_volunteers_api_claims_community_ranking": E(
+        None, "volunteers.view", query="community=@geo.Region:code?level=community"
+    ),
     "bastion_volunteers_api_orders_list_orders": E(None, "login"),
-    "bastion_volunteers_api_orders_create_order": E(None, "login"),
+    "bastion_volunteers_api_orders_create_order": E(
+        None, "volunteers.publish", body={"community": COMMUNITY}
+    ),
     "bastion_volunteers_api_orders_get_order": E("volunteers.ServiceOrder", "volunteers.view"),
-    "bastion_volunteers_api_orders_dispatch": E("volunteers.ServiceOrder", "login"),
+    "bastion_volunteers_api_orders_dispatch": E(
+        "volunteers.ServiceOrder",
+        "volunteers.publish",
+        body={"person": "@party.PartyMember:person.public_id"},
+    ),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
     "bastion_volunteers_api_orders_accept": E("volunteers.ServiceOrder", "volunteers.view"),
     "bastion_volunteers_api_orders_release": E("volunteers.ServiceOrder", "volunteers.publish"),
     "bastion_volunteers_api_orders_done": E("volunteers.ServiceOrder", "volunteers.publish"),
     "bastion_volunteers_api_orders_cancel": E("volunteers.ServiceOrder", "volunteers.publish"),
     "bastion_volunteers_api_orders_rating_link": E("volunteers.ServiceOrder", "volunteers.publish"),
     "bastion_volunteers_api_config_list_kinds": E(None, "login"),
-    "bastion_volunteers_api_config_save_kind": E(None, "login"),
+    "bastion_volunteers_api_config_save_kind": E(None, "volunteers.publish"),
     "bastion_volunteers_api_config_get_rules": E("geo.Region:code", "volunteers.view"),
-    "bastion_volunteers_api_config_put_rules": E("geo.Region:code", "login"),
+    "bastion_volunteers_api_config_put_rules": E("geo.Region:code", "volunteers.publish"),
     "bastion_volunteers_api_config_list_residents": E(None, "login"),
-    "bastion_volunteers_api_config_register_resident": E(None, "login"),
-    "bastion_volunteers_api_config_resident_leave": E("missing", "nobody"),
+    "bastion_volunteers_api_config_register_resident": E(
+        None,
+        "access.assign",
+        body={
+            "person": "@people.Person?duplicate_of__isnull=True",
+            "home_grid": GRID,
+        },
+    ),
+    "bastion_volunteers_api_config_resident_leave": E(
+        "volunteers.ResidentVolunteer", "volunteers.publish"
+    ),
     "bastion_supplies_api_catalogue_list_units": E(None, "supplies.view"),
-    "bastion_supplies_api_catalogue_create_unit": E(None, "login"),
+    "bastion_supplies_api_catalogue_create_unit": E(None, "supplies.donations"),
     "bastion_supplies_api_catalogue_list_items": E(None, "login"),
     "bastion_supplies_api_catalogue_create_item": E(None, "login"),
     "bastion_supplies_api_catalogue_get_item": E("supplies.Item", "supplies.view"),
     "bastion_supplies_api_catalogue_update_item": E("supplies.Item", "supplies.donations"),
-    "bastion_supplies_api_catalogue_add_conversion": E("supplies.Item", "login"),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_supplies_api_catalogue_add_conversion": E("supplies.Item", "supplies.view"),
     "bastion_supplies_api_donations_list_donors": E(None, "login"),
-    "bastion_supplies_api_donations_create_donor": E(None, "login"),
+    "bastion_supplies_api_donations_create_donor": E(
+        None, "supplies.donations", body={"kind": "individual", "region": TOWN}
+    ),
     "bastion_supplies_api_donations_get_donor": E("supplies.Donor", "supplies.view"),
-    "bastion_supplies_api_donations_update_donor": E("missing", "nobody"),
+    "bastion_supplies_api_donations_update_donor": E("supplies.Donor", "supplies.donations"),
     "bastion_supplies_api_donations_list_donations": E(None, "login"),
-    "bastion_supplies_api_donations_create_donation": E(None, "login"),
+    "bastion_supplies_api_donations_create_donation": E(
+        None, "supplies.donations", body={"donor": "@supplies.Donor"}
+    ),
     "bastion_supplies_api_donations_get_donation": E("supplies.Donation", "supplies.view"),
-    "bastion_supplies_api_donations_add_donation_line": E("missing", "login"),
-    "bastion_supplies_api_donations_receive_goods": E("missing", "login"),
-    "bastion_supplies_api_donations_receive_cash": E("missing", "login"),
-    "bastion_supplies_api_donations_cancel_donation": E("missing", "login"),
+    "bastion_supplies_api_donations_add_donation_line": E(
+        "supplies.Donation",
+        "supplies.donations",
+        body={"item": "@supplies.Item:code", "quantity": "1"},
+    ),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_supplies_api_donations_receive_goods": E(
+        "supplies.Donation?lines__isnull=False",
+        "supplies.view",
+        body={
+            "warehouse": "@supplies.Warehouse",
+            "lines": [{"line": "@supplies.DonationLine", "quantity": "1"}],
+        },
+    ),
+    "bastion_supplies_api_donations_receive_cash": E(
+        "supplies.Donation",
+        "supplies.donations",
+        body={"account": "@supplies.CashAccount", "amount": "10"},
+    ),
+    "bastion_supplies_api_donations_cancel_donation": E("supplies.Donation", "supplies.donations"),
     "bastion_supplies_api_donations_acknowledgement": E("supplies.Donation", "supplies.view"),
     "bastion_supplies_api_stock_list_warehouses": E(None, "login"),
-    "bastion_supplies_api_stock_create_warehouse": E(None, "login"),
+    "bastion_supplies_api_stock_create_warehouse": E(
+        None, "supplies.donations", body={"region": TOWN, "code": "MX-WH-9"}
+    ),
     "bastion_supplies_api_stock_get_warehouse": E("supplies.Warehouse", "supplies.view"),
     "bastion_supplies_api_stock_update_warehouse": E("supplies.Warehouse", "supplies.donations"),
     "bastion_supplies_api_stock_warehouse_stock": E("supplies.Warehouse", "supplies.view"),
     "bastion_supplies_api_stock_warehouse_lots": E("supplies.Warehouse", "supplies.view"),
-    "bastion_supplies_api_stock_adjust": E("supplies.Warehouse", "login"),
-    "bastion_supplies_api_stock_write_off": E("supplies.Warehouse", "login"),
-    "bastion_supplies_api_stock_transfer": E(None, "login"),
+    "bastion_supplies_api_stock_adjust": E(
+        "supplies.Warehouse",
+        "supplies.stock",
+        body={"item": "@supplies.Item:code", "quantity": "1"},
+    ),
+    "bastion_supplies_api_stock_write_off": E(
+        "supplies.Warehouse",
+        "supplies.stock",
+        body={"item": "@supplies.Item:code", "quantity": "1"},
+    ),
+    "bastion_supplies_api_stock_transfer": E(
+        None,
+        "supplies.stock",
+        body={
+            "source": "@supplies.Warehouse",
+            "target": "@supplies.Warehouse",
+            "lines": [{"item": "@supplies.Item:code", "quantity": "1"}],
+        },
+    ),
     "bastion_supplies_api_stock_stock": E(None, "login"),
     "bastion_supplies_api_stock_list_moves": E(None, "login"),
     "bastion_supplies_api_stock_get_move": E("supplies.StockMove", "supplies.view"),
-    "bastion_supplies_api_stock_correct_move": E("supplies.StockMove", "login"),
+    "bastion_supplies_api_stock_correct_move": E("supplies.StockMove", "supplies.stock"),
     "bastion_supplies_api_stock_export_ledger": E(None, "login"),
     "bastion_supplies_api_allocations_list_allocations": E(None, "login"),
-    "bastion_supplies_api_allocations_create_allocation": E(None, "login"),
+    "bastion_supplies_api_allocations_create_allocation": E(
+        None,
+        "volunteers.publish",
+        body={
+            "recipient": "region:" + COMMUNITY,
+            "lines": [{"item": "@supplies.Item:code", "quantity": "1"}],
+        },
+    ),
     "bastion_supplies_api_allocations_get_allocation": E("supplies.Allocation", "supplies.view"),
-    "bastion_supplies_api_allocations_decide": E("supplies.Allocation", "login"),
-    "bastion_supplies_api_allocations_issue": E("supplies.Allocation", "login"),
-    "bastion_supplies_api_allocations_confirm": E("missing", "login"),
-    "bastion_supplies_api_allocations_cancel": E("supplies.Allocation", "login"),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_supplies_api_allocations_decide": E("supplies.Allocation", "supplies.view"),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_supplies_api_allocations_issue": E("supplies.Allocation", "supplies.view"),
+    "bastion_supplies_api_allocations_confirm": E(
+        "supplies.Shipment",
+        "volunteers.publish",
+        body={"lines": [{"line": "@supplies.AllocationLine", "quantity": "1"}]},
+    ),
+    "bastion_supplies_api_allocations_cancel": E("supplies.Allocation", "volunteers.publish"),
     "bastion_supplies_api_cash_list_accounts": E(None, "login"),
-    "bastion_supplies_api_cash_create_account": E(None, "login"),
+    "bastion_supplies_api_cash_create_account": E(
+        None, "supplies.donations", body={"region": TOWN}
+    ),
     "bastion_supplies_api_cash_get_account": E("supplies.CashAccount", "supplies.view"),
-    "bastion_supplies_api_cash_adjust_account": E("missing", "login"),
+    "bastion_supplies_api_cash_adjust_account": E(
+        "supplies.CashAccount", "supplies.donations", body={"amount": "10"}
+    ),
     "bastion_supplies_api_cash_list_purposes": E(None, "login"),
-    "bastion_supplies_api_cash_create_purpose": E(None, "login"),
+    "bastion_supplies_api_cash_create_purpose": E(
+        None, "geo.import", body={"account": "@supplies.CashAccount", "amount": "10"}
+    ),
     "bastion_supplies_api_cash_get_purpose": E("supplies.CashPurpose", "supplies.view"),
-    "bastion_supplies_api_cash_top_up": E("supplies.CashPurpose", "login"),
-    "bastion_supplies_api_cash_close": E("supplies.CashPurpose", "supplies.approve"),
-    "bastion_supplies_api_cash_spend": E("supplies.CashPurpose", "login"),
+    "bastion_supplies_api_cash_top_up": E("supplies.CashPurpose", "geo.import"),
+    "bastion_supplies_api_cash_close": E("supplies.CashPurpose", "geo.import"),
+    "bastion_supplies_api_cash_spend": E(
+        "supplies.CashPurpose",
+        ("community_officer", "county_command", "org_officer", "town_officer", "warehouse_keeper"),
+    ),
     "bastion_supplies_api_cash_list_entries": E(None, "login"),
-    "bastion_supplies_api_cash_correct_entry": E("missing", "login"),
+    "bastion_supplies_api_cash_correct_entry": E(
+        "supplies.CashEntry", "supplies.donations", body={"amount": "10"}
+    ),
     "bastion_supplies_api_summary_summary": E(None, "supplies.view"),
     "bastion_supplies_api_summary_public_summary": E(None, "public"),
     "bastion_command_api_directives_list_units": E(None, "login"),
     "bastion_command_api_directives_list_directives": E(None, "login"),
-    "bastion_command_api_directives_issue_directive": E(None, "login"),
+    "bastion_command_api_directives_issue_directive": E(
+        None,
+        "command.issue",
+        body={
+            "issuer": COUNTY_UNIT,
+            "targets": ["region:" + COMMUNITY],
+        },
+    ),
     "bastion_command_api_directives_get_directive": E("command.Directive", "command.view"),
     "bastion_command_api_directives_list_targets": E("command.Directive", "command.view"),
-    "bastion_command_api_directives_cancel_directive": E("command.Directive", "login"),
+    "bastion_command_api_directives_cancel_directive": E("command.Directive", "command.issue"),
     "bastion_command_api_directives_get_target": E("command.DirectiveTarget", "command.view"),
     "bastion_command_api_directives_acknowledge_target": E("command.DirectiveTarget", "nobody"),
-    "bastion_command_api_directives_report_progress": E("command.DirectiveTarget", "login"),
-    "bastion_command_api_directives_report_done": E("command.DirectiveTarget", "login"),
-    "bastion_command_api_directives_return_target": E("command.DirectiveTarget", "login"),
+    "bastion_command_api_directives_report_progress": E("command.DirectiveTarget", "nobody"),
+    "bastion_command_api_directives_report_done": E("command.DirectiveTarget", "nobody"),
+    "bastion_command_api_directives_return_target": E("command.DirectiveTarget", "command.issue"),
     "bastion_command_api_directives_get_inbox": E(None, "login"),
     "bastion_command_api_meetings_list_meetings": E(None, "login"),
-    "bastion_command_api_meetings_record_meeting": E(None, "login"),
+    "bastion_command_api_meetings_record_meeting": E(
+        None, "login", body={"issuer": COUNTY_UNIT, "kind": "video_dispatch"}
+    ),
     "bastion_command_api_meetings_get_meeting": E("command.Meeting", "reports.view"),
-    "bastion_command_api_meetings_add_decision": E("missing", "login"),
+    "bastion_command_api_meetings_add_decision": E("command.Meeting", "command.issue"),
     "bastion_command_api_notices_list_notices": E(None, "login"),
-    "bastion_command_api_notices_publish_notice": E(None, "login"),
+    "bastion_command_api_notices_publish_notice": E(
+        None,
+        "command.issue",
+        body={
+            "issuer": COUNTY_UNIT,
+            "kind": "notice",
+            "targets": ["region:" + COMMUNITY],
+        },
+    ),
     "bastion_command_api_notices_get_notice": E("command.Notice", "reports.view"),
-    "bastion_command_api_notices_revise_notice": E("missing", "login"),
-    "bastion_command_api_notices_add_notice_targets": E("missing", "login"),
-    "bastion_command_api_notices_withdraw_notice": E("missing", "login"),
+    "bastion_command_api_notices_revise_notice": E("command.Notice", "command.issue"),
+    "bastion_command_api_notices_add_notice_targets": E(
+        "command.Notice",
+        "command.issue",
+        body={"targets": ["region:" + COMMUNITY]},
+    ),
+    "bastion_command_api_notices_withdraw_notice": E("command.Notice", "command.issue"),
     "bastion_command_api_notices_list_receipts": E("command.Notice", "reports.view"),
     "bastion_command_api_incidents_list_incident_kinds": E(None, "login"),
-    "bastion_command_api_incidents_save_incident_kind": E(None, "login"),
+    "bastion_command_api_incidents_save_incident_kind": E(None, "geo.import"),
     "bastion_command_api_incidents_list_incidents": E(None, "login"),
-    "bastion_command_api_incidents_report_incident": E(None, "login"),
+    "bastion_command_api_incidents_report_incident": E(
+        None,
+        "command.report",
+        body={
+            "region": GRID,
+            "grade": "simple",
+            "kind": "@command.IncidentKind:code",
+        },
+    ),
     "bastion_command_api_incidents_incidents_by_unit": E(None, "login"),
     "bastion_command_api_incidents_get_incident": E("command.Incident", "command.view"),
     "bastion_command_api_incidents_get_incident_log": E("command.Incident", "command.view"),
-    "bastion_command_api_incidents_register_incident": E("command.Incident", "command.handle"),
-    "bastion_command_api_incidents_regrade_incident": E("command.Incident", "login"),
-    "bastion_command_api_incidents_dismiss_incident": E("command.Incident", "login"),
-    "bastion_command_api_incidents_dispatch_incident": E("command.Incident", "login"),
-    "bastion_command_api_incidents_handle_incident": E("command.Incident", "login"),
-    "bastion_command_api_incidents_verify_incident": E("command.Incident", "command.view"),
-    "bastion_command_api_incidents_send_back_incident": E("command.Incident", "login"),
-    "bastion_command_api_incidents_archive_incident": E("command.Incident", "command.view"),
-    "bastion_command_api_incidents_request_extension": E("command.Incident", "login"),
-    "bastion_command_api_incidents_decide_extension": E("missing", "login"),
+    "bastion_command_api_incidents_register_incident": E("command.Incident", "volunteers.publish"),
+    "bastion_command_api_incidents_regrade_incident": E(
+        "command.Incident", "volunteers.publish", body={"grade": "general"}
+    ),
+    "bastion_command_api_incidents_dismiss_incident": E("command.Incident", "volunteers.publish"),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_command_api_incidents_dispatch_incident": E(
+        "command.Incident",
+        "reports.view",
+        body={"handler": "region:" + COMMUNITY},
+    ),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_command_api_incidents_handle_incident": E("command.Incident", "reports.view"),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_command_api_incidents_verify_incident": E("command.Incident", "reports.view"),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_command_api_incidents_send_back_incident": E("command.Incident", "reports.view"),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_command_api_incidents_archive_incident": E("command.Incident", "reports.view"),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_command_api_incidents_request_extension": E("command.Incident", "reports.view"),
+    "bastion_command_api_incidents_decide_extension": E(
+        "command.IncidentExtension", "volunteers.publish"
+    ),
     "bastion_command_api_dailyforms_upload": E(None, "login"),
     "bastion_command_api_dailyforms_list_daily_forms": E(None, "login"),
-    "bastion_command_api_dailyforms_create_daily_form": E(None, "login"),
+    "bastion_command_api_dailyforms_create_daily_form": E(None, "geo.import"),
     "bastion_command_api_dailyforms_get_daily_form": E("command.DailyForm", "reports.view"),
-    "bastion_command_api_dailyforms_update_daily_form": E("missing", "nobody"),
-    "bastion_command_api_dailyforms_add_daily_field": E("missing", "login"),
-    "bastion_command_api_dailyforms_set_daily_field_active": E("missing", "login"),
-    "bastion_command_api_dailyforms_file_daily_report": E("missing", "login"),
+    "bastion_command_api_dailyforms_update_daily_form": E("command.DailyForm", "geo.import"),
+    "bastion_command_api_dailyforms_add_daily_field": E(
+        "command.DailyForm", "geo.import", body={"code": "mx_checks", "label": "矩阵测试检查次数"}
+    ),
+    "bastion_command_api_dailyforms_set_daily_field_active": E(
+        "command.DailyForm / fields.code", "geo.import"
+    ),
+    # checks the request (or the object's state) before the role: a read-only role's
+    # 422 tells it nothing it cannot read
+    "bastion_command_api_dailyforms_file_daily_report": E(
+        "command.DailyForm",
+        "reports.view",
+        body={"unit": "region:" + COMMUNITY, "values": {}},
+    ),
     "bastion_command_api_dailyforms_daily_form_status": E("command.DailyForm", "reports.view"),
     "bastion_command_api_dailyforms_unit_figures": E("geo.Region:code", "command.view"),
     "reports:dashboard": E(None, "reports.view"),
@@ -911,5 +1247,5 @@ TABLE: dict[str, E] = {
     "bastion_field_api_submit_entry": E(None, "login"),
     "bastion_field_api_list_conflicts": E(None, "login"),
     "bastion_field_api_get_conflict": E("field.FieldConflict", "access.assign"),
-    "bastion_field_api_resolve_conflict": E("missing", "nobody"),
+    "bastion_field_api_resolve_conflict": E("field.FieldConflict", "access.assign"),
 }

@@ -744,14 +744,21 @@ def url_for(route: Route, values: list[str]) -> str:
     return url
 
 
-def call(client, route: Route, url: str, plaintext=frozenset()) -> tuple[int, str]:
+def call(
+    client, route: Route, url: str, plaintext=frozenset(), body: dict | None = None
+) -> tuple[int, str]:
     """One request, rolled back afterwards so that no call changes what the next sees
-    (the client's cookies too: a logout must not sign the persona out for the rest)."""
+    (the client's cookies too: a logout must not sign the persona out for the rest).
+
+    An API write sends `body` (from request_body(); JSON, or a multipart form when the
+    operation takes files); a body the schema refuses is reported as SCHEMA_REJECTED."""
     cookies = copy.deepcopy(client.cookies)
-    with transaction.atomic():
+    with transaction.atomic(), schema_rejections_marked():
         if route.api:
             method = getattr(client, route.method.lower())
-            if route.method in ("POST", "PUT", "PATCH"):
+            if route.method in ("POST", "PUT", "PATCH", "DELETE") and body is not None:
+                response = _send_body(method, url, body, multipart=_takes_files(route))
+            elif route.method in ("POST", "PUT", "PATCH"):
                 response = method(url, "{}", content_type="application/json")
             else:
                 response = method(url)
@@ -767,14 +774,106 @@ def call(client, route: Route, url: str, plaintext=frozenset()) -> tuple[int, st
     client.cookies = cookies
     if leaked:
         method_used += f" SHOWS {len(leaked)} ID/PHONE NUMBERS IN CLEAR"
+    if response.has_header(SCHEMA_REJECTED):
+        method_used += f" {SCHEMA_REJECTED} {response.content.decode()[:300]}"
+    elif route.api and response.status_code >= 400:
+        method_used += " " + _error_signature(response)
     location = response.get("Location", "") if response.status_code in (301, 302) else ""
     return response.status_code, f"{method_used} {location}".strip()
 
 
+def _error_signature(response) -> str:
+    """An API error's machine code and the fields it names: "validation_error[grid]"
+    (not the messages, which may quote the value sent)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "?"
+    return f"{body.get('code', '?')}[{','.join(sorted(body.get('fields') or {}))}]"
+
+
+def signature(status: int, how: str) -> str:
+    """What tells two API answers apart: the status, the error code and its fields."""
+    return f"{status} {how.split(' ')[-1] if status >= 400 else ''}".strip()
+
+
+def _takes_files(route: Route) -> bool:
+    content = _operation(route).get("requestBody", {}).get("content", {})
+    return any("multipart" in kind for kind in content)
+
+
+def _send_body(method, url: str, body: dict, multipart: bool):
+    import json
+
+    if not multipart:
+        return method(url, json.dumps(body, ensure_ascii=False), content_type="application/json")
+    form = {}
+    for name, value in body.items():
+        if isinstance(value, FileValue):
+            form[name] = value.upload()
+        elif _is_file_list(value):
+            form[name] = [v.upload() for v in value]
+        elif isinstance(value, (dict, list)):
+            form[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            form[name] = value if not isinstance(value, bool) else str(value).lower()
+    return method(url, form)
+
+
+def _is_file_list(value) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], FileValue)
+
+
+# Response header the matrix's handler of ninja's ValidationError adds: the body or the
+# query failed the operation's schema, so the request never reached the endpoint.
+SCHEMA_REJECTED = "X-Matrix-Schema-Rejected"
+
+
+class schema_rejections_marked:
+    """Mark the API's schema refusals (ninja's ValidationError) with SCHEMA_REJECTED,
+    so that the matrix tells them from the endpoint's own 422 after its lookups."""
+
+    def __enter__(self):
+        from ninja.errors import ValidationError
+
+        from bastion.api import api
+
+        self.handlers = api._exception_handlers
+        original = self.handlers[ValidationError]
+
+        def marked(request, exc):
+            response = original(request, exc)
+            response[SCHEMA_REJECTED] = "1"
+            return response
+
+        self.original = original
+        self.handlers[ValidationError] = marked
+        return self
+
+    def __exit__(self, *exc):
+        from ninja.errors import ValidationError
+
+        self.handlers[ValidationError] = self.original
+        return False
+
+
+@dataclass(frozen=True)
+class FileValue:
+    """A file field of a multipart body: a small JPEG (any binary field takes one)."""
+
+    name: str = "mx.jpg"
+
+    def upload(self):
+        return _jpeg(self.name)
+
+
 def verdict(status: int, how: str) -> str:
-    """allowed / denied / login / error, from one response."""
+    """allowed / denied / login / error, or schema (the API refused the body before
+    the endpoint ran), from one response."""
     if status >= 500:
         return "error"
+    if SCHEMA_REJECTED in how:
+        return "schema"
     if status == 401 or "/login/" in how or "/otp/" in how:
         return "login"
     if status in DENIED:
@@ -795,13 +894,159 @@ class Entry:
     outside: "404" (the default: outside scope it is as if the object did not exist) or
     a reason why the object is visible beyond its scope.
     query: a query string sent with every request of the row ("year=2020&quarter=1"),
-    for routes that need parameters of their own.
+    for routes that need parameters of their own; "@spec" values as in body, and the
+    first object inside town 1 makes the row scoped by its query.
+    body: fields of an API write's body over those request_body() makes from the
+    operation's schema; "@spec" is the value of an object (see object_value()), and the
+    first such object inside town 1 makes the row scoped by its body (a create naming
+    its region, organization or parent record).
     """
 
     obj: str | None
     allow: str | tuple[str, ...]
     outside: str = "404"
     query: str = ""
+    body: dict | None = None
+    reveals: bool = False  # the audited reveal: its answer is the number in clear
+
+
+# --- bodies of the API's write operations ------------------------------------------------
+
+
+def request_body(route: Route, entry: Entry, world: World) -> tuple[dict, str | None]:
+    """The body an API write is sent: every required field of its schema with a value of
+    the right type (schema_value()), then the row's own fields (Entry.body). Returns it
+    with the name of the field holding the row's scoped object (None when no field
+    names an object inside town 1)."""
+    body = schema_body(route)
+    scoped_field = None
+    for name, value in (entry.body or {}).items():
+        resolved, scoped = _body_value(value, world)
+        body[name] = resolved
+        if scoped and scoped_field is None:
+            scoped_field = name
+    return copy.deepcopy(body), scoped_field
+
+
+BODY_OBJECT = re.compile(r"^([a-z_]+:)?@(.+)$")
+
+
+def _body_value(value, world: World):
+    """A field of Entry.body with its "@spec" objects resolved, and whether one of them
+    is scoped."""
+    placeholder = isinstance(value, str) and BODY_OBJECT.match(value)
+    if placeholder:  # "@spec", or "region:@spec" (a prefix kept before the value)
+        prefix, spec = placeholder.groups()
+        resolved, scoped = object_value(spec, world)
+        if resolved is None:
+            raise AssertionError(f"no object for body value {value}")
+        return (prefix or "") + resolved, scoped
+    if isinstance(value, list):
+        items = [_body_value(v, world) for v in value]
+        return [v for v, _s in items], any(s for _v, s in items)
+    if isinstance(value, dict):
+        items = {k: _body_value(v, world) for k, v in value.items()}
+        return {k: v for k, (v, _s) in items.items()}, any(s for _v, s in items.values())
+    return value, False
+
+
+def missing_like(value: str) -> str:
+    """A value of the same shape as `value` that names nothing: an id of nothing, or
+    zeros for a code ("region:430121001000" -> "region:000000000000")."""
+    prefix, sep, value = value.rpartition(":")
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return prefix + sep + "0" * len(value)
+    return prefix + sep + MISSING
+
+
+def resolved_query(entry: Entry, world: World, missing: bool = False) -> tuple[str, bool]:
+    """The row's query string ("?..." or ""), its "@spec" values resolved (see
+    object_value()), and whether the first of them is an object inside town 1; with
+    `missing`, that object is replaced by missing_like()."""
+    if not entry.query:
+        return "", False
+    pairs, scoped_seen = [], False
+    for pair in entry.query.split("&"):
+        key, _sep, value = pair.partition("=")
+        if BODY_OBJECT.match(value):
+            value, scoped = _body_value(value, world)
+            if scoped and not scoped_seen:
+                scoped_seen = True
+                value = missing_like(value) if missing else value
+        pairs.append(f"{key}={value}")
+    return "?" + "&".join(pairs), scoped_seen
+
+
+def with_missing(body: dict, field_name: str) -> dict:
+    """`body` with the scoped object of `field_name` replaced by an id of nothing (a
+    "region:" or "org:" prefix is kept)."""
+
+    changed = dict(body)
+    value = changed[field_name]
+    changed[field_name] = (
+        [missing_like(v) for v in value] if isinstance(value, list) else missing_like(value)
+    )
+    return changed
+
+
+_SCHEMA: dict = {}
+
+
+def _operation(route: Route) -> dict:
+    if not _SCHEMA:
+        from bastion.api import api
+
+        _SCHEMA.update(api.get_openapi_schema())
+    return _SCHEMA["paths"][route.template][route.method.lower()]
+
+
+def _resolve(schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = _SCHEMA["components"]["schemas"][schema["$ref"].split("/")[-1]]
+    return schema
+
+
+def schema_body(route: Route) -> dict:
+    """Every required field of the operation's body, with a value its schema accepts."""
+    content = _operation(route).get("requestBody", {}).get("content", {})
+    if not content:
+        return {}
+    schema = _resolve(next(iter(content.values()))["schema"])
+    return schema_value(schema) if schema.get("properties") else {}
+
+
+def schema_value(schema: dict):
+    """A value of the JSON schema's type: the first choice of an enum, today or tomorrow
+    for dates, an id of nothing for uuids, a file for binaries, one item for arrays and
+    the required fields of objects."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    schema = _resolve(schema)
+    if "anyOf" in schema:
+        return schema_value(next(s for s in schema["anyOf"] if s.get("type") != "null"))
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind, fmt = schema.get("type"), schema.get("format")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {n: schema_value(properties[n]) for n in schema.get("required", [])}
+    if kind == "array":
+        return [schema_value(schema.get("items", {}))]
+    if kind == "boolean":
+        return True
+    if kind in ("integer", "number"):
+        return max(1, schema.get("minimum", 1))
+    return {
+        "date": lambda: timezone.localdate().isoformat(),
+        "date-time": lambda: (timezone.now() + dt.timedelta(days=1)).isoformat(),
+        "time": lambda: "09:00:00",
+        "uuid": lambda: MISSING,
+        "binary": FileValue,
+    }.get(fmt, lambda: "矩阵测试")()
 
 
 def roles_with(perm: str) -> frozenset[str]:
