@@ -153,6 +153,23 @@ def test_transfer_to_an_organization_out_of_reach_is_refused(party_tree, login):
     assert wang.organization == party_tree.branch_a1
 
 
+@pytest.mark.parametrize("reader", ["command", "auditor"])
+def test_a_reader_of_a_member_gets_403_for_its_transfer_whatever_the_body(
+    county, party_tree, login, reader
+):
+    """Roles that may read the member but not manage it are refused before the target
+    organization is looked up (they used to get that lookup's 422)."""
+    wang = party_tree.members["wang"]
+    client = login(county.users[reader])
+    for to in ("430121001T01", "no-such-organization"):
+        response = api_post(
+            client, f"{API}/members/{wang.public_id}/transfer", {"to": to, "on": "2026-12-31"}
+        )
+        assert response.status_code == 403, response.content
+    wang.refresh_from_db()
+    assert wang.organization == party_tree.branch_a1
+
+
 def test_member_login_is_linked_and_gets_the_volunteer_role_at_home(county, party_tree, login):
     wang = party_tree.members["wang"]
     response = login(party_tree.secretary_a).post(

@@ -721,10 +721,8 @@ TABLE: dict[str, E] = {
     "bastion_party_api_members_import_members": E(None, "party.manage", body={"organization": ORG}),
     "bastion_party_api_members_get_member": E("party.PartyMember", "party.view"),
     "bastion_party_api_members_update_member": E("party.PartyMember", "party.manage"),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
     "bastion_party_api_members_transfer_member": E(
-        "party.PartyMember", "party.view", body={"to": ORG}
+        "party.PartyMember", "party.manage", body={"to": ORG}
     ),
     "bastion_party_api_members_create_account": E("party.PartyMember", "party.manage"),
     "bastion_party_api_members_service_card": E(
@@ -936,9 +934,9 @@ TABLE: dict[str, E] = {
         body=TASK_BODY,
     ),
     "bastion_volunteers_api_tasks_get_series": E("volunteers.TaskSeries", "volunteers.view"),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
-    "bastion_volunteers_api_tasks_cancel_series": E("volunteers.TaskSeries", "volunteers.view"),
+    "bastion_volunteers_api_tasks_cancel_series": E(
+        "volunteers.TaskSeries", "volunteers.publish", body={"reason": "矩阵测试：天气原因取消"}
+    ),
     "bastion_volunteers_api_tasks_get_task": E("volunteers.Task", "volunteers.view"),
     "bastion_volunteers_api_tasks_change_task": E("volunteers.Task", "volunteers.publish"),
     "bastion_volunteers_api_tasks_cancel_task": E("volunteers.Task", "volunteers.publish"),
@@ -1000,9 +998,9 @@ TABLE: dict[str, E] = {
     "bastion_supplies_api_catalogue_create_item": E(None, "login"),
     "bastion_supplies_api_catalogue_get_item": E("supplies.Item", "supplies.view"),
     "bastion_supplies_api_catalogue_update_item": E("supplies.Item", "supplies.donations"),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
-    "bastion_supplies_api_catalogue_add_conversion": E("supplies.Item", "supplies.view"),
+    "bastion_supplies_api_catalogue_add_conversion": E(
+        "supplies.Item", "supplies.donations", body={"unit": "@supplies.Unit:code", "factor": "2"}
+    ),
     "bastion_supplies_api_donations_list_donors": E(None, "login"),
     "bastion_supplies_api_donations_create_donor": E(
         None, "supplies.donations", body={"kind": "individual", "region": TOWN}
@@ -1019,14 +1017,14 @@ TABLE: dict[str, E] = {
         "supplies.donations",
         body={"item": "@supplies.Item:code", "quantity": "1"},
     ),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
     "bastion_supplies_api_donations_receive_goods": E(
         "supplies.Donation?lines__isnull=False",
-        "supplies.view",
+        "supplies.stock",
         body={
             "warehouse": "@supplies.Warehouse",
-            "lines": [{"line": "@supplies.DonationLine", "quantity": "1"}],
+            "lines": [
+                {"line": "@supplies.Donation:lines.public_id?lines__isnull=False", "quantity": "1"}
+            ],
         },
     ),
     "bastion_supplies_api_donations_receive_cash": E(
@@ -1078,9 +1076,15 @@ TABLE: dict[str, E] = {
         },
     ),
     "bastion_supplies_api_allocations_get_allocation": E("supplies.Allocation", "supplies.view"),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
-    "bastion_supplies_api_allocations_decide": E("supplies.Allocation", "supplies.view"),
+    "bastion_supplies_api_allocations_decide": E(
+        "supplies.Allocation?status=requested",
+        "supplies.approve",
+        body={
+            "lines": [
+                {"line": "@supplies.Allocation:lines.public_id?status=requested", "quantity": "1"}
+            ]
+        },
+    ),
     # checks the request (or the object's state) before the role: a read-only role's
     # 422 tells it nothing it cannot read
     "bastion_supplies_api_allocations_issue": E("supplies.Allocation", "supplies.view"),
@@ -1179,28 +1183,26 @@ TABLE: dict[str, E] = {
         "command.Incident", "volunteers.publish", body={"grade": "general"}
     ),
     "bastion_command_api_incidents_dismiss_incident": E("command.Incident", "volunteers.publish"),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
     "bastion_command_api_incidents_dispatch_incident": E(
-        "command.Incident",
-        "reports.view",
+        "command.Incident?status=registered",
+        "command.handle",
         body={"handler": "region:" + COMMUNITY},
     ),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
-    "bastion_command_api_incidents_handle_incident": E("command.Incident", "reports.view"),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
-    "bastion_command_api_incidents_verify_incident": E("command.Incident", "reports.view"),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
-    "bastion_command_api_incidents_send_back_incident": E("command.Incident", "reports.view"),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
-    "bastion_command_api_incidents_archive_incident": E("command.Incident", "reports.view"),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
-    "bastion_command_api_incidents_request_extension": E("command.Incident", "reports.view"),
+    "bastion_command_api_incidents_handle_incident": E(
+        "command.Incident?status=dispatched", "command.handle"
+    ),
+    "bastion_command_api_incidents_verify_incident": E(
+        "command.Incident?status=handled", "command.handle"
+    ),
+    "bastion_command_api_incidents_send_back_incident": E(
+        "command.Incident?status=handled", "command.handle"
+    ),
+    "bastion_command_api_incidents_archive_incident": E(
+        "command.Incident?status=closed", "command.handle"
+    ),
+    "bastion_command_api_incidents_request_extension": E(
+        "command.Incident?status=dispatched", "command.handle"
+    ),
     "bastion_command_api_incidents_decide_extension": E(
         "command.IncidentExtension", "volunteers.publish"
     ),

@@ -112,8 +112,9 @@ def propose(route, world) -> str:
     allow = describe(allowed, verdicts[ANONYMOUS])
     errors = [r for r, v in verdicts.items() if v in ("error", "schema")]
     note = f"  # 500 or schema for {errors}" if errors else ""
-    if body is not None and os.environ.get("MATRIX_PROPOSE") == "writes":
+    if body is not None and os.environ.get("MATRIX_PROPOSE") != "1":
         note += "  # " + " ".join(f"{r[:9]}={a.status}" for r, a in answers.items())
+        note += f"  # county command: {answers['county_command'].how}"
     extra = f", body={entry.body!r}" if entry and entry.body else ""
     return f"    {route.key!r}: E({spec!r}, {allow!r}{extra}),{note}"
 

@@ -34,6 +34,7 @@ from bastion.party.api.schemas import (
 )
 from bastion.party.models import ServiceRecordEntry
 from bastion.party.pickers import pick_organization, pick_region
+from bastion.party.services.common import require
 from bastion.people.services import PersonInput
 
 router = Router(tags=["party"])
@@ -133,6 +134,8 @@ def update_member(request, public_id: UUID, payload: MemberPatchIn):
 def transfer_member(request, public_id: UUID, payload: TransferIn):
     user = api_user(request)
     member = sel.member_get(user=user, public_id=public_id)
+    # The role first: a caller who may only read the member gets 403, not a refusal of "to".
+    require(user, Perm.PARTY_MANAGE, org_path=member.org_path, region_path=member.region_path)
     to = pick_organization(user, payload.to, field="to", perm=Perm.PARTY_MANAGE)
     services.member_transfer(actor=user, member=member, to=to, on=payload.on, reason=payload.reason)
     return sel.member_get(user=user, public_id=public_id)
