@@ -1,5 +1,4 @@
-"""The supplies part of the demo county, called by demo/generator.py after the people,
-monitoring and party demos exist.
+"""`seed_supplies`, the supplies records of the demo county.
 
 It restates the scenario from records: 45 enterprises and 9 social organizations gave
 175 lung-function devices, 300 air purifiers, 43,050 masks, 2,800 jin of alcohol, 200
@@ -14,252 +13,21 @@ shortfall), cash purposes with receipts.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from bastion.geo.models import Level, Region
-
-# item code, name, category, base unit, reference price (yuan per base unit), conversions
-ITEMS = [
-    ("lung-function-tester", "肺功能仪", "equipment", "tai", "15000", []),
-    ("air-purifier", "空气净化器", "equipment", "tai", "2000", []),
-    ("mask-medical", "一次性医用口罩", "medical", "piece", "2.5", [("box", "50")]),
-    ("alcohol-75", "75%医用酒精", "disinfection", "kg", "20", [("barrel", "10")]),
-    ("disinfectant-84", "84消毒液", "disinfection", "barrel", "60", []),
-    ("protective-suit", "医用防护服", "medical", "jian", "150", []),
-    ("gloves-medical", "医用检查手套", "medical", "pair", "5", []),
-    ("rice", "大米", "food", "kg", "5", [("bag", "25")]),
-    ("pork", "猪肉", "food", "kg", "50", []),
-]
-# The goods donations: (item code, quantity, unit, declared value or None, lot code).
-GOODS = [
-    ("lung-function-tester", "100", "tai", "1500000", "FGY-2001"),
-    ("lung-function-tester", "50", "tai", None, "FGY-2002"),
-    ("lung-function-tester", "25", "tai", "375000", "FGY-2003"),
-    ("air-purifier", "120", "tai", None, ""),
-    ("air-purifier", "80", "tai", "160000", ""),
-    ("air-purifier", "60", "tai", None, ""),
-    ("air-purifier", "40", "tai", "80000", ""),
-    ("mask-medical", "300", "box", "37500", "KZ200125"),
-    ("mask-medical", "200", "box", None, "KZ200128"),
-    ("mask-medical", "5000", "piece", None, "KZ200130"),
-    ("mask-medical", "4000", "piece", "10000", ""),
-    ("mask-medical", "3050", "piece", None, ""),
-    ("mask-medical", "2000", "piece", None, ""),
-    ("mask-medical", "2500", "piece", None, ""),
-    ("mask-medical", "1500", "piece", None, ""),
-    ("alcohol-75", "1500", "jin", None, "JJ-0126"),
-    ("alcohol-75", "800", "jin", "8000", ""),
-    ("alcohol-75", "500", "jin", None, ""),
-    ("disinfectant-84", "120", "barrel", None, ""),
-    ("disinfectant-84", "80", "barrel", "4800", ""),
-    ("protective-suit", "100", "jian", None, "FH-01"),
-    ("protective-suit", "60", "jian", "9000", "FH-02"),
-    ("protective-suit", "40", "jian", None, ""),
-    ("gloves-medical", "120", "pair", None, ""),
-    ("gloves-medical", "80", "pair", None, ""),
-    ("rice", "100", "bag", None, ""),
-    ("rice", "1500", "kg", None, ""),
-    ("rice", "1000", "kg", "5000", ""),
-    ("pork", "600", "jin", None, ""),
-    ("pork", "200", "kg", "10000", ""),
-]
-CASH = [50000, 40000, 30000, 30000, 30000, 25000, 20000, 20000, 20000, 20000, 20000, 15000]
-CASH += [15000, 12000, 10000, 10000, 10000, 8000, 6000, 5000, 5000, 4000, 3000, 3000]
-
-INDUSTRIES = [
-    "医疗器械", "建材", "电子科技", "食品", "物流", "机械制造", "环保科技", "生物医药",
-    "置业", "商贸", "农业发展", "汽车零部件", "新材料", "包装", "工程机械",
-]  # fmt: skip
-STATE_ENTERPRISES = [
-    "长沙县城市建设投资集团有限公司",
-    "长沙县水务集团有限公司",
-    "长沙县交通发展集团有限公司",
-    "长沙县农村商业银行股份有限公司",
-    "长沙县国有资产经营有限公司",
-    "长沙县粮食购销有限公司",
-    "长沙县文化旅游投资有限公司",
-]
-SOCIAL_ORGANIZATIONS = [
-    "长沙县慈善会",
-    "长沙县红十字会",
-    "长沙县工商业联合会",
-    "长沙县青年企业家协会",
-    "长沙县退役军人志愿服务协会",
-    "星沙商会",
-    "长沙县女企业家协会",
-    "长沙县义工联合会",
-    "长沙县医学会",
-]
-NONPUBLIC_ENTERPRISES = 45 - len(STATE_ENTERPRISES)
-STEMS = [
-    "星沙", "湘龙", "松雅", "泉塘", "榔梨", "黄兴", "金井", "春华", "果园", "路口", "高桥",
-    "安沙", "福临", "开慧", "江背", "黄花", "捞刀河", "浏阳河", "湘江", "天华", "东升",
-]  # fmt: skip
-
-
-def _users() -> dict:
-    names = ("command", "keeper", "town", "community")
-    found = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
-    return {name: found.get(name) for name in names}
-
-
-def _catalogue():
-    from bastion.supplies.models import Item, Unit
-    from bastion.supplies.services.catalogue import item_create, item_unit_add
-
-    units = {u.code: u for u in Unit.objects.all()}
-    items = {}
-    for code, name, category, base, price, conversions in ITEMS:
-        item = Item.objects.filter(code=code).first()
-        if item is None:
-            item = item_create(
-                actor=None,
-                code=code,
-                name=name,
-                category=category,
-                base_unit=units[base],
-                reference_price=price,
-            )
-            for unit, factor in conversions:
-                item_unit_add(actor=None, item=item, unit=units[unit], factor=factor)
-        items[code] = item
-    return items
-
-
-def _donors(rng: random.Random, county: Region) -> list:
-    from bastion.supplies.models import Disclosure, DonorKind
-    from bastion.supplies.services.donors import donor_create
-
-    stems = STEMS[:]
-    rng.shuffle(stems)
-    industries = INDUSTRIES[:]
-    names = []
-    for n in range(NONPUBLIC_ENTERPRISES):
-        stem = stems[n % len(stems)]
-        industry = industries[(n * 7) % len(industries)]
-        names.append((DonorKind.ENTERPRISE_NONPUBLIC, f"湖南{stem}{industry}有限公司"))
-    names += [(DonorKind.ENTERPRISE_STATE, name) for name in STATE_ENTERPRISES]
-    names += [(DonorKind.SOCIAL_ORGANIZATION, name) for name in SOCIAL_ORGANIZATIONS]
-    donors = []
-    seen = set()
-    for index, (kind, name) in enumerate(names):
-        while name in seen:
-            name = name.replace("有限公司", "股份有限公司", 1)
-        seen.add(name)
-        anonymous = kind == DonorKind.ENTERPRISE_NONPUBLIC and index in (5, 17)
-        donors.append(
-            donor_create(
-                actor=None,
-                kind=kind,
-                name=name,
-                region=county,
-                disclosure=Disclosure.ANONYMOUS if anonymous else Disclosure.NAME,
-                contact_name=rng.choice("王李张刘陈杨黄周吴")
-                + rng.choice(["经理", "主任", "会长", "秘书长"]),
-                contact_phone=f"139{rng.randrange(10**8):08d}",
-            )
-        )
-    rng.shuffle(donors)
-    return donors
-
-
-def _warehouses(county: Region, users: dict):
-    from bastion.access.roles import Role
-    from bastion.demo.users import demo_user_with_role
-    from bastion.supplies.services.stock import warehouse_create
-
-    town = Region.objects.filter(parent=county).order_by("code").first()
-    demo_user_with_role(
-        username="xskeeper",
-        full_name="邓建平",
-        role=Role.WAREHOUSE_KEEPER,
-        region=town,
-    )
-    from bastion.access.roles import Perm
-    from bastion.access.scoping import can_on_path
-
-    town_keeper = get_user_model().objects.filter(username="xskeeper").first()
-    if town_keeper is not None and not can_on_path(town_keeper, Perm.STOCK_MANAGE, town.path):
-        town_keeper = None  # the name was taken by someone else
-    main = warehouse_create(
-        actor=None,
-        code="county-reserve",
-        name="长沙县应急物资储备库",
-        region=county,
-        address="星沙大道物流园 3 号库",
-        keepers=[u for u in (users["keeper"],) if u is not None],
-    )
-    local = warehouse_create(
-        actor=None,
-        code="xingsha-station",
-        name=f"{town.name}物资中转站",
-        region=town,
-        address=f"{town.name}便民服务中心",
-        keepers=[town_keeper] if town_keeper is not None else [],
-    )
-    return main, local, town, town_keeper
-
-
-def _receipt_png(label: int) -> io.BytesIO:
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (240, 160), "white")
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((8, 8, 232, 152), outline="black", width=2)
-    for row in range(5):
-        draw.line((20, 40 + row * 20, 220, 40 + row * 20), fill="gray")
-    draw.text((20, 16), f"RECEIPT {label:04d}", fill="black")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    buffer.seek(0)
-    buffer.name = f"receipt-{label:04d}.png"
-    buffer.size = len(buffer.getvalue())
-    return buffer
-
-
-def _checkpoints(county: Region, town: Region) -> list:
-    """Checkpoint temporary branches: the party demo's if it made any, else two here."""
-    from bastion.party.models import Organization, Sector, TemporarySite, Tier
-    from bastion.party.services import organization_create
-
-    found = list(
-        Organization.objects.filter(
-            tier=Tier.TEMPORARY_BRANCH, site_kind=TemporarySite.CHECKPOINT, closed_on__isnull=True
-        ).order_by("path")[:3]
-    )
-    if found:
-        return found
-    parent = Organization.objects.filter(region=town).order_by("path").first()
-    if parent is None:
-        return []
-    sites = [("TS1", "星沙高速收费站"), ("TS2", "长沙县黄花机场路口")]
-    made = []
-    for suffix, site in sites:
-        code = f"{town.code[:9]}{suffix}"
-        if Organization.objects.filter(code=code).exists():
-            made.append(Organization.objects.get(code=code))
-            continue
-        made.append(
-            organization_create(
-                actor=None,
-                code=code,
-                name=f"{site}卡口临时党支部",
-                tier=Tier.TEMPORARY_BRANCH,
-                sector=Sector.OTHER,
-                parent=parent,
-                region=town,
-                site_kind=TemporarySite.CHECKPOINT,
-                site_name=site,
-                purpose="卡口值守、车辆人员登记测温",
-                opened_on=dt.date(2020, 1, 26),
-            )
-        )
-    return made
+from bastion.supplies.demo.names import CASH, GOODS
+from bastion.supplies.demo.records import (
+    _catalogue,
+    _checkpoints,
+    _donors,
+    _receipt_png,
+    _users,
+    _warehouses,
+)
 
 
 def seed_supplies(*, rng: random.Random, county: Region, now: dt.datetime) -> list:
