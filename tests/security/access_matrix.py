@@ -8,7 +8,8 @@ is a raw token the builder kept). "public" rows with an object: every caller get
 page, and a made-up id, code or token gets 404.
 API writes are sent a body (matrix.request_body(): every required field of the schema,
 then the row's `body`, whose "@spec" values name objects in town 1). A write refused
-with the very answer a missing object gets counts as denied; any other refusal (409,
+with the very answer a missing object gets (the path's, or the one the body names)
+counts as denied; any other refusal (409,
 422 about the object's state) means the caller reached the object. A create whose body
 names an object inside town 1 (a region, organization or record) is checked outside
 scope like a path object: the outside user gets what a missing one would get.
@@ -620,7 +621,7 @@ TABLE: dict[str, E] = {
     "bastion_monitoring_api_alerts_assign_service_request": E(
         "monitoring.ServiceRequest",
         "people.change",
-        body={"user": WORKER},
+        body={"user": "@monitoring.ServiceRequest:observation.team.user.username"},
     ),
     "bastion_monitoring_api_alerts_set_service_request_status": E(
         "monitoring.ServiceRequest", "people.change", body={"status": "in_progress"}
@@ -967,7 +968,7 @@ TABLE: dict[str, E] = {
     "bastion_volunteers_api_orders_dispatch": E(
         "volunteers.ServiceOrder",
         "volunteers.publish",
-        body={"person": "@party.PartyMember:person.public_id"},
+        body={"person": "@volunteers.ResidentVolunteer:person.public_id"},
     ),
     # checks the request (or the object's state) before the role: a read-only role's
     # 422 tells it nothing it cannot read
@@ -1217,12 +1218,10 @@ TABLE: dict[str, E] = {
     "bastion_command_api_dailyforms_set_daily_field_active": E(
         "command.DailyForm / fields.code", "geo.import"
     ),
-    # checks the request (or the object's state) before the role: a read-only role's
-    # 422 tells it nothing it cannot read
     "bastion_command_api_dailyforms_file_daily_report": E(
         "command.DailyForm",
-        "reports.view",
-        body={"unit": "region:" + COMMUNITY, "values": {}},
+        "command.daily",
+        body={"unit": COMMUNITY, "values": {"meetings_held": 1}},
     ),
     "bastion_command_api_dailyforms_daily_form_status": E("command.DailyForm", "reports.view"),
     "bastion_command_api_dailyforms_unit_figures": E("geo.Region:code", "command.view"),

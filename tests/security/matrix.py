@@ -913,15 +913,19 @@ class Entry:
 # --- bodies of the API's write operations ------------------------------------------------
 
 
-def request_body(route: Route, entry: Entry, world: World) -> tuple[dict, str | None]:
+def request_body(
+    route: Route, entry: Entry, world: World, missing: bool = False
+) -> tuple[dict, str | None]:
     """The body an API write is sent: every required field of its schema with a value of
     the right type (schema_value()), then the row's own fields (Entry.body). Returns it
     with the name of the field holding the row's scoped object (None when no field
-    names an object inside town 1)."""
+    names an object inside town 1). With `missing`, that object (the first scoped one,
+    wherever it sits in the field) is replaced by missing_like()."""
     body = schema_body(route)
     scoped_field = None
+    pending = [missing]  # the scoped object still to replace
     for name, value in (entry.body or {}).items():
-        resolved, scoped = _body_value(value, world)
+        resolved, scoped = _body_value(value, world, pending)
         body[name] = resolved
         if scoped and scoped_field is None:
             scoped_field = name
@@ -931,21 +935,25 @@ def request_body(route: Route, entry: Entry, world: World) -> tuple[dict, str | 
 BODY_OBJECT = re.compile(r"^([a-z_]+:)?@(.+)$")
 
 
-def _body_value(value, world: World):
+def _body_value(value, world: World, pending: list | None = None):
     """A field of Entry.body with its "@spec" objects resolved, and whether one of them
-    is scoped."""
+    is scoped; while pending[0] holds, the first scoped object becomes missing_like()."""
+    pending = pending if pending is not None else [False]
     placeholder = isinstance(value, str) and BODY_OBJECT.match(value)
     if placeholder:  # "@spec", or "region:@spec" (a prefix kept before the value)
         prefix, spec = placeholder.groups()
         resolved, scoped = object_value(spec, world)
         if resolved is None:
             raise AssertionError(f"no object for body value {value}")
+        if scoped and pending[0]:
+            pending[0] = False
+            resolved = missing_like(resolved)
         return (prefix or "") + resolved, scoped
     if isinstance(value, list):
-        items = [_body_value(v, world) for v in value]
+        items = [_body_value(v, world, pending) for v in value]
         return [v for v, _s in items], any(s for _v, s in items)
     if isinstance(value, dict):
-        items = {k: _body_value(v, world) for k, v in value.items()}
+        items = {k: _body_value(v, world, pending) for k, v in value.items()}
         return {k: v for k, (v, _s) in items.items()}, any(s for _v, s in items.values())
     return value, False
 
@@ -971,24 +979,10 @@ def resolved_query(entry: Entry, world: World, missing: bool = False) -> tuple[s
     for pair in entry.query.split("&"):
         key, _sep, value = pair.partition("=")
         if BODY_OBJECT.match(value):
-            value, scoped = _body_value(value, world)
-            if scoped and not scoped_seen:
-                scoped_seen = True
-                value = missing_like(value) if missing else value
+            value, scoped = _body_value(value, world, [missing and not scoped_seen])
+            scoped_seen = scoped_seen or scoped
         pairs.append(f"{key}={value}")
     return "?" + "&".join(pairs), scoped_seen
-
-
-def with_missing(body: dict, field_name: str) -> dict:
-    """`body` with the scoped object of `field_name` replaced by an id of nothing (a
-    "region:" or "org:" prefix is kept)."""
-
-    changed = dict(body)
-    value = changed[field_name]
-    changed[field_name] = (
-        [missing_like(v) for v in value] if isinstance(value, list) else missing_like(value)
-    )
-    return changed
 
 
 _SCHEMA: dict = {}

@@ -42,7 +42,6 @@ from tests.security.matrix import (
     signature,
     url_for,
     verdict,
-    with_missing,
 )
 
 ROLES = [*Role.values, ANONYMOUS]
@@ -148,11 +147,20 @@ def inside_answer(route, entry: Entry, role: str, world) -> Answer | str:
         return f"{route.key} {url}: the schema refuses the body {body}: {how}"
     # An API write the endpoint refuses (409, 422) reached the object, unless the very
     # same refusal answers a missing object: then it is a denial like 404.
-    missing = missing_request(route, entry, world, values, body, body_field)
-    if body is not None and got == "allowed" and status >= 400 and missing:
-        for_missing = call(inside, route, missing[0], body=missing[1])
-        if signature(*for_missing) == signature(status, how):
-            got = "denied"
+    # (The object on the path, or the one the body names: a refusal of the body's object
+    # that equals the answer for a missing one is a denial too.)
+    if body is not None and got == "allowed" and status >= 400:
+        variants = [missing_request(route, entry, world, values, body, body_field)]
+        if body_field is not None:
+            variants.append(
+                (url + resolved_query(entry, world)[0], request_body(route, entry, world, True)[0])
+            )
+        for missing_url, missing_body in filter(None, variants):
+            if signature(*call(inside, route, missing_url, body=missing_body)) == signature(
+                status, how
+            ):
+                got = "denied"
+                break
     return Answer(got, status, how, url, values, body, body_field)
 
 
@@ -222,7 +230,7 @@ def missing_request(
     if route.params and values:
         return url_for(route, [MISSING, *values[1:]]) + query, body
     if body_field is not None:
-        return url + query, with_missing(body, body_field)
+        return url + query, request_body(route, entry, world, missing=True)[0]
     if scoped_query:
         return url + resolved_query(entry, world, missing=True)[0], body
     return None
