@@ -127,13 +127,14 @@ class Answer:
     how: str
     url: str
     values: list | None
+    scoped: bool  # the object on the path is inside town 1
     body: dict | None
     body_field: str | None
 
 
 def inside_answer(route, entry: Entry, role: str, world) -> Answer | str:
     """The role's inside persona's answer, or a problem (no object, schema refusal)."""
-    values, _scoped = path_values(route, entry.obj, world) if entry.obj else (None, False)
+    values, scoped = path_values(route, entry.obj, world) if entry.obj else (None, False)
     if route.params and values is None:
         return f"{route.key}: no object for {entry.obj}"
     url = url_for(route, values) if route.params else route.template
@@ -161,7 +162,7 @@ def inside_answer(route, entry: Entry, role: str, world) -> Answer | str:
             ):
                 got = "denied"
                 break
-    return Answer(got, status, how, url, values, body, body_field)
+    return Answer(got, status, how, url, values, scoped, body, body_field)
 
 
 def check_route(route, entry: Entry, role: str, world) -> list[str]:
@@ -171,7 +172,7 @@ def check_route(route, entry: Entry, role: str, world) -> list[str]:
         return [answer]
     got, status, how, url = answer.got, answer.status, answer.how, answer.url
     values, body, body_field = answer.values, answer.body, answer.body_field
-    scoped = path_values(route, entry.obj, world)[1] if entry.obj else False
+    scoped = answer.scoped
     inside = world.clients[(role, "in")]
     if "IN CLEAR" in how and not entry.reveals:
         problems.append(f"{route.key} {url}: {how}")
